@@ -1,0 +1,226 @@
+"""The keyword index: tantivy, derived from the SQLite truth and rebuildable at any time.
+
+Text fields (stemmed): title, keywords, caption, other (place, people, ids, credits).
+Filter / facet fields (exact, fast): center, media_type, source, keyword, year, date range, entity kinds,
+event, cluster. Each exact field has a lowercased twin (``*_l``) for case-insensitive filters.
+
+The index remembers the archive ``seq`` it has caught up to (meta ``index_seq``); ``sync`` indexes only
+records changed since, so ingest and re-enrichment stay incremental. A full rebuild is written into a
+new directory and swapped in, so a reader never sees a half-built index.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import threading
+from pathlib import Path
+from typing import Any
+
+import tantivy
+
+from cupola.archive import Archive
+from cupola.model import ENTITY_KINDS, Record
+
+SCHEMA_VERSION = "1"
+TEXT_FIELDS = ("title", "keywords", "caption", "other")
+FIELD_BOOSTS = {"title": 3.0, "keywords": 2.0, "caption": 1.0, "other": 0.5}
+FACET_FIELDS = ("center", "media_type", "year", "keyword", "source", *ENTITY_KINDS, "event")
+EXACT_FIELDS = ("center", "media_type", "source", "keyword", "nasa_id", *ENTITY_KINDS, "event", "cluster_id")
+PHRASE_FILTER_FIELDS = ("photographer", "secondary_creator", "location", "title_f", "caption_f")
+WRITER_HEAP = 200_000_000
+_OPEN: dict[str, tuple[tantivy.Index, float]] = {}
+_OPEN_LOCK = threading.Lock()
+
+
+def build_schema() -> tantivy.Schema:
+    sb = tantivy.SchemaBuilder()
+    sb.add_text_field("id", stored=True, tokenizer_name="raw", fast=True)
+    for name in TEXT_FIELDS:
+        sb.add_text_field(name, tokenizer_name="en_stem")
+    for name in PHRASE_FILTER_FIELDS:
+        sb.add_text_field(name, tokenizer_name="default")
+    for name in EXACT_FIELDS:
+        if name != "nasa_id":
+            sb.add_text_field(name, tokenizer_name="raw", fast=True)
+        sb.add_text_field(f"{name}_l", tokenizer_name="raw", index_option="basic")
+    for name in ("year", "date_lo", "date_hi", "cluster_rep"):
+        sb.add_integer_field(name, indexed=True, fast=True)
+    for name in ("lat", "lon"):
+        sb.add_float_field(name, indexed=True, fast=True)
+    return sb.build()
+
+
+def date_bounds(taken_at: str | None) -> tuple[int, int] | None:
+    """'1969-07' -> (19690701, 19690731): the days a date at its precision may mean."""
+    if not taken_at or not taken_at[:4].isdigit():
+        return None
+    year = int(taken_at[:4])
+    if len(taken_at) >= 10 and taken_at[5:7].isdigit() and taken_at[8:10].isdigit():
+        day = year * 10000 + int(taken_at[5:7]) * 100 + int(taken_at[8:10])
+        return day, day
+    if len(taken_at) >= 7 and taken_at[5:7].isdigit():
+        month = int(taken_at[5:7])
+        return year * 10000 + month * 100 + 1, year * 10000 + month * 100 + 31
+    return year * 10000 + 101, year * 10000 + 1231
+
+
+def entity_names(record: Record, kind: str) -> list[str]:
+    names = []
+    for entity in record.entities:
+        if entity.get("kind") == kind and entity.get("name") and entity["name"] not in names:
+            names.append(entity["name"])
+    return names
+
+
+def record_document(record: Record) -> tantivy.Document:
+    doc = tantivy.Document()
+    doc.add_text("id", record.id)
+    doc.add_text("title", record.title or "")
+    doc.add_text("keywords", " ; ".join(record.keywords))
+    doc.add_text("caption", record.caption or "")
+    other = [record.location_text, record.photographer, record.secondary_creator, record.credit, record.id,
+             record.center, *record.album]
+    doc.add_text("other", " ; ".join(v for v in other if v))
+    doc.add_text("title_f", record.title or "")
+    doc.add_text("caption_f", record.caption or "")
+    for name, value in (("photographer", record.photographer), ("secondary_creator", record.secondary_creator),
+                        ("location", record.location_text)):
+        if value:
+            doc.add_text(name, value)
+    exact: dict[str, list[str]] = {
+        "center": [record.center] if record.center else [],
+        "media_type": [record.media_type] if record.media_type else [],
+        "source": [record.source],
+        "keyword": record.keywords,
+        "nasa_id": [record.id],
+        "event": [record.event["type"]] if record.event and record.event.get("type") else [],
+        "cluster_id": [record.cluster["id"]] if record.cluster and record.cluster.get("id") else [],
+    }
+    for kind in ENTITY_KINDS:
+        exact[kind] = entity_names(record, kind)
+    for name, values in exact.items():
+        for value in values:
+            if name != "nasa_id":
+                doc.add_text(name, value)
+            doc.add_text(f"{name}_l", value.lower())
+    year = record.year()
+    if year is not None:
+        doc.add_integer("year", year)
+    bounds = date_bounds(record.taken_at)
+    if bounds:
+        doc.add_integer("date_lo", bounds[0])
+        doc.add_integer("date_hi", bounds[1])
+    representative = not record.cluster or record.cluster.get("role", "representative") == "representative"
+    doc.add_integer("cluster_rep", 1 if representative else 0)
+    if record.lat is not None and record.lon is not None:
+        doc.add_float("lat", float(record.lat))
+        doc.add_float("lon", float(record.lon))
+    return doc
+
+
+def _meta_path(directory: Path) -> Path:
+    return directory / "cupola-index.json"
+
+
+def open_index(archive: Archive) -> tantivy.Index:
+    """The archive's keyword index, reloaded if it changed on disk; built first if it does not exist."""
+    directory = archive.index_dir
+    if not _meta_path(directory).exists() or _read_meta(directory).get("schema") != SCHEMA_VERSION:
+        if archive.readonly:
+            from cupola.errors import ArchiveError
+
+            raise ArchiveError("the keyword index is missing or outdated", where=str(directory),
+                               hint="run `cupola --archive DIR reindex`")
+        with archive.writing():
+            rebuild(archive)
+    key = str(directory.resolve())
+    stamp = _meta_path(directory).stat().st_mtime
+    with _OPEN_LOCK:
+        cached = _OPEN.get(key)
+        if cached is None or cached[1] != stamp:
+            index = tantivy.Index(build_schema(), path=str(directory / "data"), reuse=True)
+            _OPEN[key] = (index, stamp)
+        else:
+            index = cached[0]
+    index.reload()
+    return index
+
+
+def _read_meta(directory: Path) -> dict[str, Any]:
+    try:
+        return json.loads(_meta_path(directory).read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_meta(directory: Path, seq: int) -> None:
+    tmp = directory / "cupola-index.json.tmp"
+    tmp.write_text(json.dumps({"schema": SCHEMA_VERSION, "seq": seq}))
+    tmp.replace(_meta_path(directory))
+
+
+def _index_records(index: tantivy.Index, archive: Archive, since: int, delete_first: bool) -> int:
+    writer = index.writer(WRITER_HEAP, 1)
+    count = 0
+    try:
+        for _seq, record in archive.iter_records(since):
+            if delete_first:
+                writer.delete_documents_by_term("id", record.id)
+            writer.add_document(record_document(record))
+            count += 1
+        if delete_first:
+            for (record_id,) in archive.conn.execute("SELECT id FROM deleted WHERE seq > ?", (since,)):
+                writer.delete_documents_by_term("id", record_id)
+        writer.commit()
+        writer.wait_merging_threads()
+    except BaseException:
+        writer.rollback()
+        raise
+    return count
+
+
+def rebuild(archive: Archive) -> int:
+    """Build the whole index from the archive into a fresh directory, then swap it in."""
+    final = archive.index_dir
+    building = archive.path / "index.building"
+    shutil.rmtree(building, ignore_errors=True)
+    (building / "data").mkdir(parents=True)
+    seq = archive.max_seq()
+    index = tantivy.Index(build_schema(), path=str(building / "data"))
+    count = _index_records(index, archive, 0, delete_first=False)
+    _write_meta(building, seq)
+    old = archive.path / "index.old"
+    shutil.rmtree(old, ignore_errors=True)
+    if final.exists():
+        final.rename(old)
+    building.rename(final)
+    shutil.rmtree(old, ignore_errors=True)
+    with _OPEN_LOCK:
+        _OPEN.pop(str(final.resolve()), None)
+    return count
+
+
+def sync(archive: Archive) -> int:
+    """Index the records changed since the index's mark. Returns how many were (re)indexed."""
+    directory = archive.index_dir
+    meta = _read_meta(directory)
+    if meta.get("schema") != SCHEMA_VERSION or not (directory / "data").exists():
+        return rebuild(archive)
+    since = int(meta.get("seq", 0))
+    target = archive.max_seq()
+    if target <= since:
+        return 0
+    index = tantivy.Index(build_schema(), path=str(directory / "data"), reuse=True)
+    count = _index_records(index, archive, since, delete_first=True)
+    _write_meta(directory, target)
+    return count
+
+
+def is_behind(archive: Archive) -> bool:
+    return int(_read_meta(archive.index_dir).get("seq", -1)) < archive.max_seq()
+
+
+def after_ingest(archive: Archive, context: Any) -> dict[str, int]:
+    context.report("index", 0, None)
+    return {"indexed": sync(archive)}

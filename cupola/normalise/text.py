@@ -1,0 +1,77 @@
+"""Cleaning published text: HTML tags and entities, mojibake, '?'-for-apostrophe damage, whitespace.
+
+Each repair is applied only where it is unambiguous; anything else is left as published
+(the raw value is always kept beside the cleaned one).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+import ftfy
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
+
+_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
+_BREAK = re.compile(r"<\s*(?:br|/p|/div|/li|/h[1-6])\s*/?>", re.IGNORECASE)
+_ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]{2,8});")
+_MOJIBAKE = re.compile("[ÂÃâ][\u0080-\u00bf\u20ac\u201a-\u2122]")
+# "Earth?s", "don?t", "they?re": a question mark between letters stands for a lost apostrophe.
+_QUESTION_APOSTROPHE = re.compile(r"(?<=[A-Za-z])\?(?=(?:s|t|re|ll|ve|d|m)\b)")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b]+")
+_BLANK_LINES = re.compile(r"\n\s*\n\s*(\n\s*)+")
+
+
+def strip_html(text: str) -> str:
+    """Remove HTML markup (keeping line breaks for <br>/<p>), only if the text contains tags."""
+    if "<" not in text or not _TAG.search(text):
+        return text
+    text = _BREAK.sub("\n", text)
+    tree = HTMLParser(f"<div>{text}</div>")
+    node = tree.css_first("div")
+    return node.text(deep=True, separator="") if node is not None else _TAG.sub("", text)
+
+
+def clean_text(value: object) -> str:
+    """Clean one published text value. Non-strings become '' (None) or their str()."""
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else str(value)
+    if not text:
+        return ""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = strip_html(text)
+    if "&" in text and _ENTITY.search(text):
+        text = html.unescape(text)
+    if _MOJIBAKE.search(text):
+        text = ftfy.fix_text(text, uncurl_quotes=False)
+    if "?" in text:
+        text = _QUESTION_APOSTROPHE.sub("\u2019", text)
+    text = _SPACES.sub(" ", text)
+    text = "\n".join(line.strip() for line in text.split("\n"))
+    text = _BLANK_LINES.sub("\n\n", text)
+    return text.strip()
+
+
+def clean_line(value: object) -> str:
+    """Clean a one-line value (title, name, place): all whitespace collapsed to single spaces."""
+    return " ".join(clean_text(value).split())
+
+
+def split_keywords(value: object) -> list[str]:
+    """Keywords arrive as a list, or sometimes as one 'a; b' string. Order kept, duplicates dropped."""
+    if value is None:
+        return []
+    items = value if isinstance(value, list) else [value]
+    out: list[str] = []
+    seen: set[str] = set()
+    for item in items:
+        if not isinstance(item, str):
+            item = "" if item is None else str(item)
+        parts = item.split(";") if ";" in item else [item]
+        for part in parts:
+            word = clean_line(part)
+            if word and word.lower() not in seen:
+                seen.add(word.lower())
+                out.append(word)
+    return out
