@@ -1,0 +1,1 @@
+"""Query parsing, keyword and semantic ranking, fusion, cluster collapse, facets, paging."""

@@ -1,0 +1,149 @@
+"""ParsedQuery -> tantivy Query, built programmatically (no query-parser syntax errors can reach a user).
+
+Each free word must match (in any text field, weighted title > keywords > caption > other); a word the
+index has never seen is matched fuzzily instead (typo tolerance: "Apolo" ~ "Apollo"), while exact matches
+still score higher. Phrases match as phrases; exclusions remove; filters restrict without scoring.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import tantivy
+from tantivy import Occur, Query
+
+from cupola.index.keyword import FIELD_BOOSTS, TEXT_FIELDS
+from cupola.normalise.centers import normalise_center
+from cupola.search.query import ParsedQuery
+
+STOPWORDS = frozenset(
+    "a an and are as at be by for from has have in into is it its of on or that the this to was were with "
+    "photo photos photograph photographs picture pictures image images shot shots show shows showing "
+    "of about".split()
+)
+EXACT_FILTERS = {"center", "media_type", "source", "keyword", "nasa_id", "person", "mission", "vehicle", "place",
+                 "organization", "event", "cluster_id"}
+PHRASE_FILTERS = {"photographer": "photographer", "secondary_creator": "secondary_creator",
+                  "location": "location", "title": "title_f", "description": "caption_f"}
+_SAFE = re.compile(r"[^\w]+", re.UNICODE)
+FUZZY_MIN_LENGTH = 4
+
+
+@dataclass
+class BuiltQuery:
+    query: tantivy.Query  # scoring + filtering
+    filter_query: tantivy.Query | None  # filters only (for semantic candidates)
+    fuzzy_words: list[str]
+    relaxed: bool  # words OR'ed instead of AND'ed
+
+
+def _text_clause(index: tantivy.Index, text: str, boost: float = 1.0) -> tantivy.Query:
+    safe = _SAFE.sub(" ", text).strip()
+    quoted = f'"{safe}"' if " " in safe else safe
+    query = index.parse_query(quoted, list(TEXT_FIELDS), field_boosts=FIELD_BOOSTS)
+    return Query.boost_query(query, boost) if boost != 1.0 else query
+
+
+def _fuzzy_clause(schema: tantivy.Schema, word: str) -> tantivy.Query:
+    """Terms one edit away score well above terms two edits away (allowed for words of 7+ letters)."""
+    distances = ((1, 0.6), (2, 0.15)) if len(word) >= 7 else ((1, 0.6),)
+    subqueries = [
+        (Occur.Should, Query.boost_query(Query.fuzzy_term_query(schema, name, word.lower(), distance, True, False),
+                                         FIELD_BOOSTS[name] * weight))
+        for distance, weight in distances
+        for name in ("title", "keywords", "caption")
+    ]
+    return Query.boolean_query(subqueries)
+
+
+def _prefix_clause(schema: tantivy.Schema, prefix: str) -> tantivy.Query:
+    stem = _SAFE.sub("", prefix.rstrip("*").lower())
+    subqueries = [
+        (Occur.Should, Query.boost_query(Query.regex_query(schema, name, re.escape(stem) + ".*"), FIELD_BOOSTS[name]))
+        for name in ("title", "keywords", "caption")
+    ]
+    return Query.boolean_query(subqueries)
+
+
+def _filter_values(name: str, values: list[str]) -> list[str]:
+    out = []
+    for value in values:
+        parts = value.split(",") if name in ("media_type", "center") else [value]
+        for part in parts:
+            part = part.strip()
+            if not part:
+                continue
+            if name == "center":
+                part = normalise_center(part) or part
+            out.append(part.lower())
+    return out
+
+
+def filter_clauses(index: tantivy.Index, parsed: ParsedQuery) -> list[tuple[Occur, tantivy.Query]]:
+    schema = index.schema
+    clauses: list[tuple[Occur, tantivy.Query]] = []
+    for filters, occur in ((parsed.filters, Occur.Must), (parsed.excluded_filters, Occur.MustNot)):
+        for name, values in filters.items():
+            if name in EXACT_FILTERS:
+                wanted = _filter_values(name, values)
+                if not wanted:
+                    continue
+                query = Query.term_set_query(schema, f"{name}_l", wanted)
+                if name == "keyword":  # also a phrase inside a keyword ("apollo 11" in "APOLLO 11 FLIGHT")
+                    phrases = [index.parse_query(f'"{_SAFE.sub(" ", v).strip()}"', ["keywords"]) for v in values
+                               if _SAFE.sub(" ", v).strip()]
+                    query = Query.boolean_query([(Occur.Should, query), *((Occur.Should, p) for p in phrases)])
+                clauses.append((occur, query))
+            elif name in PHRASE_FILTERS:
+                field_name = PHRASE_FILTERS[name]
+                options = [(Occur.Should, index.parse_query(f'"{_SAFE.sub(" ", v).strip()}"', [field_name]))
+                           for v in values if _SAFE.sub(" ", v).strip()]
+                if options:
+                    clauses.append((occur, Query.boolean_query(options)))
+    if parsed.year_range:
+        lo, hi = parsed.year_range
+        clauses.append((Occur.Must, Query.range_query(schema, "year", tantivy.FieldType.Integer, lo, hi)))
+    if parsed.date_range:
+        lo, hi = parsed.date_range
+        if lo is not None:
+            clauses.append((Occur.Must, Query.range_query(schema, "date_lo", tantivy.FieldType.Integer, lo, None)))
+        if hi is not None:
+            clauses.append((Occur.Must, Query.range_query(schema, "date_hi", tantivy.FieldType.Integer, None, hi)))
+    return clauses
+
+
+def _known(searcher: tantivy.Searcher, index: tantivy.Index, word: str) -> bool:
+    return searcher.search(_text_clause(index, word), limit=1, count=True).count > 0
+
+
+def build(index: tantivy.Index, searcher: tantivy.Searcher, parsed: ParsedQuery, *,
+          relaxed: bool = False, fuzzy: bool = True) -> BuiltQuery:
+    schema = index.schema
+    words = [w for w in parsed.words if w.lower() not in STOPWORDS] or list(parsed.words)
+    text_clauses: list[tantivy.Query] = []
+    fuzzy_words: list[str] = []
+    for word in words:
+        clause = _text_clause(index, word)
+        if fuzzy and len(word) >= FUZZY_MIN_LENGTH and not word.isdigit() and not _known(searcher, index, word):
+            fuzzy_words.append(word)
+            clause = Query.boolean_query([(Occur.Should, clause), (Occur.Should, _fuzzy_clause(schema, word))])
+        text_clauses.append(clause)
+    text_clauses += [_text_clause(index, phrase, 1.5) for phrase in parsed.phrases]
+    text_clauses += [_prefix_clause(schema, prefix) for prefix in parsed.prefixes]
+    clauses: list[tuple[Occur, tantivy.Query]] = []
+    if text_clauses:
+        if relaxed and len(text_clauses) > 1:
+            clauses.append((Occur.Must, Query.boolean_query([(Occur.Should, c) for c in text_clauses])))
+        else:
+            clauses += [(Occur.Must, c) for c in text_clauses]
+    for excluded in parsed.excluded:
+        clauses.append((Occur.MustNot, _text_clause(index, excluded)))
+    filters = filter_clauses(index, parsed)
+    clauses += filters
+    if not any(occur in (Occur.Must, Occur.Should) for occur, _ in clauses):
+        clauses.append((Occur.Must, Query.all_query()))
+    filter_query = None
+    if filters:
+        filter_query = Query.boolean_query([(Occur.Must, Query.all_query()), *filters])
+    return BuiltQuery(Query.boolean_query(clauses), filter_query, fuzzy_words, relaxed)

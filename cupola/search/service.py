@@ -1,0 +1,229 @@
+"""search(): the one function behind the CLI, the API and the UI.
+
+keyword candidates (tantivy) [+ semantic candidates, fused] -> filters -> cluster collapse -> page,
+with facet counts over the whole matching set.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import tantivy
+
+from cupola.archive import Archive
+from cupola.errors import UsageError
+from cupola.index.keyword import FACET_FIELDS, open_index
+from cupola.model import Record
+from cupola.search import keyword
+from cupola.search.fusion import reciprocal_rank_fusion
+from cupola.search.query import ParsedQuery, parse
+
+log = logging.getLogger("cupola")
+MODES = ("keyword", "semantic", "hybrid")
+MAX_LIMIT = 500
+FACET_SIZES = {"year": 300, "keyword": 30}
+DEFAULT_FACET_SIZE = 20
+HYBRID_DEPTH = 200
+
+
+@dataclass
+class Hit:
+    id: str
+    score: float
+    record: Record
+    cluster: dict[str, Any] | None = None
+    members: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        r = self.record
+        data = {
+            "id": r.id, "title": r.title, "caption": r.caption, "taken_at": r.taken_at,
+            "taken_precision": r.taken_precision, "center": r.center, "media_type": r.media_type,
+            "score": round(self.score, 6), "keywords": r.keywords, "credit": r.credit,
+            "photographer": r.photographer, "location_text": r.location_text, "source": r.source,
+            "preview": r.preview_url(), "event": r.event, "entities": r.entities, "rights": r.rights,
+            "cluster": self.cluster,
+        }
+        if self.members:
+            data["members"] = self.members
+        return data
+
+
+@dataclass
+class SearchResult:
+    query: str
+    mode: str
+    total: int
+    page: int
+    limit: int
+    hits: list[Hit]
+    facets: dict[str, dict[str, int]]
+    parsed: ParsedQuery
+    took_ms: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "query": self.query, "mode": self.mode, "total": self.total, "page": self.page, "limit": self.limit,
+            "hits": [h.to_dict() for h in self.hits], "facets": self.facets,
+            "took_ms": round(self.took_ms, 2), "notes": self.notes,
+        }
+
+
+def search(archive: Archive, query: str | None, *, limit: int = 20, page: int = 1, mode: str = "keyword",
+           facets: bool = True, expand: bool = False, filters: dict[str, list[str]] | None = None) -> SearchResult:
+    """Search the archive. Any query string is valid; bad paging values are a UsageError."""
+    started = time.perf_counter()
+    if mode not in MODES:
+        raise UsageError(f"unknown search mode {mode!r}", hint=f"choose one of: {', '.join(MODES)}")
+    if limit < 1 or page < 1:
+        raise UsageError("limit and page must be at least 1")
+    limit = min(limit, MAX_LIMIT)
+    parsed = parse(query)
+    for name, values in (filters or {}).items():
+        for value in values:
+            if name in ("year_start", "year_end"):
+                _apply_year(parsed, name, value)
+            else:
+                parsed.add_filter(name, value)
+    index = open_index(archive)
+    searcher = index.searcher()
+    notes: list[str] = []
+    built = keyword.build(index, searcher, parsed)
+    if mode != "keyword" and not parsed.has_text:
+        mode = "keyword"  # nothing to embed: a filter-only or empty query
+    offset = (page - 1) * limit
+    depth = offset + limit
+    if mode == "keyword":
+        ranked, total = _keyword_ranked(index, searcher, parsed, built, depth * 3 + 50)
+    else:
+        ranked, total = _fused(archive, index, searcher, parsed, built, mode, max(depth * 3, HYBRID_DEPTH))
+    if built.fuzzy_words:
+        notes.append("matched approximately: " + ", ".join(built.fuzzy_words))
+    hits = _collapse_and_page(archive, ranked, offset, limit, expand)
+    facet_counts = _facets(searcher, built.query) if facets else {}
+    return SearchResult(query or "", mode, total, page, limit, hits, facet_counts, parsed,
+                        (time.perf_counter() - started) * 1000, notes)
+
+
+def _apply_year(parsed: ParsedQuery, name: str, value: str) -> None:
+    try:
+        year = int(str(value).strip())
+    except ValueError:
+        raise UsageError(f"{name} must be a year, got {value!r}") from None
+    lo, hi = parsed.year_range or (None, None)
+    parsed.year_range = (year, hi) if name == "year_start" else (lo, year)
+
+
+def _ids(searcher: tantivy.Searcher, hits: list[tuple[Any, Any]]) -> list[tuple[str, float]]:
+    return [(searcher.doc(address)["id"][0], float(score)) for score, address in hits]
+
+
+def _keyword_ranked(index: tantivy.Index, searcher: tantivy.Searcher, parsed: ParsedQuery,
+                    built: keyword.BuiltQuery, depth: int) -> tuple[list[tuple[str, float]], int]:
+    if not parsed.has_text:  # empty or filter-only query: newest first
+        result = searcher.search(built.query, limit=depth, order_by_field="date_hi")
+        return [(searcher.doc(a)["id"][0], 0.0) for _k, a in result.hits], result.count
+    result = searcher.search(built.query, limit=depth)
+    if result.count == 0 and len(parsed.words) + len(parsed.phrases) + len(parsed.prefixes) > 1:
+        relaxed = keyword.build(index, searcher, parsed, relaxed=True)
+        built.query, built.relaxed = relaxed.query, True
+        result = searcher.search(relaxed.query, limit=depth)
+    return _ids(searcher, result.hits), result.count
+
+
+def _fused(archive: Archive, index: tantivy.Index, searcher: tantivy.Searcher, parsed: ParsedQuery,
+           built: keyword.BuiltQuery, mode: str, depth: int) -> tuple[list[tuple[str, float]], int]:
+    try:
+        from cupola.embed.search import semantic_search
+    except ImportError:
+        raise UsageError("semantic search is not available in this build", hint="use --mode keyword") from None
+    semantic = semantic_search(archive, parsed.free_text, k=depth)
+    if built.filter_query is not None or parsed.excluded:
+        semantic = _only_matching(index, searcher, parsed, built, semantic)
+    if mode == "semantic":
+        return semantic, len(semantic)
+    relaxed = keyword.build(index, searcher, parsed, relaxed=True)
+    result = searcher.search(relaxed.query, limit=depth)
+    lexical = _ids(searcher, result.hits)
+    fused = reciprocal_rank_fusion([lexical, semantic])
+    return fused, max(result.count, len(fused))
+
+
+def _only_matching(index: tantivy.Index, searcher: tantivy.Searcher, parsed: ParsedQuery,
+                   built: keyword.BuiltQuery, ranked: list[tuple[str, float]]) -> list[tuple[str, float]]:
+    """Keep the semantic candidates that satisfy the query's filters and exclusions."""
+    if not ranked:
+        return ranked
+    from tantivy import Occur, Query
+
+    clauses = [(Occur.Must, Query.term_set_query(index.schema, "id", [i for i, _ in ranked]))]
+    if built.filter_query is not None:
+        clauses.append((Occur.Must, built.filter_query))
+    for excluded in parsed.excluded:
+        clauses.append((Occur.MustNot, keyword._text_clause(index, excluded)))
+    result = searcher.search(Query.boolean_query(clauses), limit=len(ranked))
+    allowed = {searcher.doc(a)["id"][0] for _s, a in result.hits}
+    return [(i, s) for i, s in ranked if i in allowed]
+
+
+def _collapse_and_page(archive: Archive, ranked: list[tuple[str, float]], offset: int, limit: int,
+                       expand: bool) -> list[Hit]:
+    """One hit per duplicate cluster, in rank order; then the requested page."""
+    records = archive.get_many([i for i, _ in ranked[: offset + limit + 4 * limit + 200]])
+    hits: list[Hit] = []
+    by_cluster: dict[str, Hit] = {}
+    for record_id, score in ranked:
+        record = records.get(record_id)
+        if record is None:
+            continue
+        cluster = record.cluster if record.cluster and record.cluster.get("size", 1) > 1 else None
+        if cluster is not None:
+            seen = by_cluster.get(cluster["id"])
+            if seen is not None:
+                seen.members.append(record_id)
+                continue
+        hit = Hit(record_id, score, record, cluster, [record_id] if cluster else [])
+        if cluster is not None:
+            by_cluster[cluster["id"]] = hit
+        hits.append(hit)
+        if len(hits) >= offset + limit and not expand:
+            break
+    page = hits[offset: offset + limit]
+    if not expand:
+        for hit in page:
+            hit.members = []
+    return page
+
+
+def _facets(searcher: tantivy.Searcher, query: tantivy.Query) -> dict[str, dict[str, int]]:
+    spec = {name: {"terms": {"field": name, "size": FACET_SIZES.get(name, DEFAULT_FACET_SIZE)}}
+            for name in FACET_FIELDS}
+    try:
+        result = searcher.aggregate(query, spec)
+    except ValueError as err:  # an empty index has no columns yet
+        log.debug("facet aggregation failed: %s", err)
+        return {name: {} for name in FACET_FIELDS}
+    out: dict[str, dict[str, int]] = {}
+    for name in FACET_FIELDS:
+        buckets = result.get(name, {}).get("buckets", [])
+        out[name] = {str(b["key"]): int(b["doc_count"]) for b in buckets}
+    if "year" in out:
+        out["year"] = dict(sorted(out["year"].items()))
+    return out
+
+
+def default_mode(archive: Archive) -> str:
+    """Hybrid when the archive has vectors (and the embedding stage is installed), else keyword."""
+    try:
+        from cupola.embed.search import has_vectors
+    except ImportError:
+        return "keyword"
+    try:
+        return "hybrid" if has_vectors(archive) else "keyword"
+    except Exception:  # a broken vector store must not break keyword search
+        log.warning("vector store unreadable; falling back to keyword search", exc_info=True)
+        return "keyword"
