@@ -1,0 +1,116 @@
+"""Record step: local photos get their thumbnail and medium renditions inside the archive.
+
+``process_assets(record, context)`` runs on new or changed records before they are stored. For each
+asset with a local ``path`` and ``sha256`` it adds ``{"role": "thumb"|"medium", "path": <relative to
+the archive>, "width", "height"}`` entries (skipped with ``--no-thumbnails``). The pHash and sha256
+were computed when the file was read, so they are there either way.
+
+When the record's id is already in the archive from another source (a NASA image found again as a
+file with its nasa_id in XMP), the stored record is kept and the local file is added to it: the
+images-api caption, keywords and links are richer than what the file carries.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from cupola.assets import renditions
+from cupola.assets.image import MEDIUM_EDGE, THUMB_EDGE, Analysis, ImageProblem, analyse
+from cupola.model import Record
+
+log = logging.getLogger("cupola")
+_FILL_FIELDS = ("title", "caption", "credit", "photographer", "secondary_creator", "center", "location_text",
+                "taken_at", "taken_precision", "taken_source", "lat", "lon")
+
+
+def _fit(width: int, height: int, edge: int) -> tuple[int, int]:
+    scale = min(1.0, edge / max(width, height))
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def _analysis_for(asset: dict[str, Any]) -> Analysis | None:
+    cached = renditions.CACHE.take(asset["sha256"])
+    if cached is not None and cached.thumb is not None:
+        return cached
+    try:
+        return analyse(Path(asset["path"]).read_bytes())
+    except (OSError, ImageProblem) as err:
+        log.warning("no thumbnail for %s: %s", asset["path"], err)
+        return None
+
+
+def _rendition_entries(archive_path: Path, asset: dict[str, Any]) -> list[dict[str, Any]]:
+    sha, width, height = asset["sha256"], asset.get("width"), asset.get("height")
+    wants_medium = bool(width and height and max(width, height) > MEDIUM_EDGE)
+    roles = ["thumb", "medium"] if wants_medium else ["thumb"]
+    if not all(renditions.exists(archive_path, role, sha) for role in roles):
+        analysis = _analysis_for(asset)
+        if analysis is None:
+            return []
+        width, height = analysis.width, analysis.height
+        for role in roles:
+            data = analysis.thumb if role == "thumb" else analysis.medium
+            if data is not None:
+                renditions.write(archive_path, role, sha, data)
+    entries = []
+    for role in roles:
+        if renditions.exists(archive_path, role, sha):
+            w, h = _fit(width, height, THUMB_EDGE if role == "thumb" else MEDIUM_EDGE) if width and height \
+                else (None, None)
+            entries.append({"role": role, "path": renditions.relative_path(role, sha), "width": w, "height": h,
+                            "of": sha})
+    return entries
+
+
+def _stored(context: Any, record_id: str) -> Record | None:
+    """The record as already stored under this id (read through a separate read-only connection)."""
+    conn = getattr(context, "_assets_conn", None)
+    if conn is None:
+        db = Path(context.archive_path) / "cupola.db"
+        if not db.exists():
+            return None
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, check_same_thread=False)
+        context._assets_conn = conn
+    row = conn.execute("SELECT data FROM records WHERE id = ?", (record_id,)).fetchone()
+    return Record.from_dict(json.loads(row[0])) if row else None
+
+
+def _merge_into_stored(record: Record, stored: Record) -> Record:
+    local = [a for a in record.assets if a.get("path")]
+    known = {a.get("sha256") for a in stored.assets if a.get("sha256")}
+    stored.assets = stored.assets + [a for a in local if a.get("sha256") not in known]
+    for name in _FILL_FIELDS:
+        if getattr(stored, name) in (None, "") and getattr(record, name) not in (None, ""):
+            setattr(stored, name, getattr(record, name))
+    if not stored.keywords:
+        stored.keywords = record.keywords
+    stored.raw = {**stored.raw, "local_file": record.raw}
+    stored.provenance = record.provenance
+    return stored
+
+
+def process_assets(record: Record, context: Any) -> Record:
+    local = [a for a in record.assets if a.get("path") and a.get("sha256") and a.get("role") == "orig"]
+    if not local:
+        return record
+    if record.source == "photo" and context.archive_path is not None:
+        try:
+            stored = _stored(context, record.id)
+        except sqlite3.Error as err:
+            log.debug("cannot look up %s: %s", record.id, err)
+            stored = None
+        if stored is not None and stored.source != "photo":
+            record = _merge_into_stored(record, stored)
+    if context.options.get("no_thumbnails") or context.archive_path is None:
+        return record
+    archive_path = Path(context.archive_path)
+    have = {(a.get("role"), a.get("of")) for a in record.assets}
+    for asset in local:
+        for entry in _rendition_entries(archive_path, asset):
+            if (entry["role"], entry["of"]) not in have:
+                record.assets.append(entry)
+    return record

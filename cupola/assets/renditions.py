@@ -1,0 +1,86 @@
+"""Thumbnail and medium renditions: content-addressed files under the archive directory.
+
+``<archive>/thumbs/ab/ab12....jpg`` and ``<archive>/medium/ab/ab12....jpg``, named by the original's
+sha256, so the same photo found at two paths is rendered once. Files are written to a temporary
+name and renamed, so an interrupted ingest never leaves half a thumbnail.
+
+Readers that already decoded a photo (the photo-folder reader does, in worker threads) leave the
+rendered bytes in a small bounded in-memory cache; the record step takes them from there instead
+of decoding the photo a second time.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections import OrderedDict
+from pathlib import Path
+
+from cupola.assets.image import Analysis
+
+ROLES = ("thumb", "medium")
+_CACHE_BYTES = 96 * 1024 * 1024
+
+
+class _Cache:
+    """sha256 -> Analysis (with rendition bytes), oldest dropped past a byte budget."""
+
+    def __init__(self, budget: int):
+        self.budget = budget
+        self.used = 0
+        self.items: OrderedDict[str, Analysis] = OrderedDict()
+        self.lock = threading.Lock()
+
+    @staticmethod
+    def _size(analysis: Analysis) -> int:
+        return len(analysis.thumb or b"") + len(analysis.medium or b"")
+
+    def put(self, sha256: str, analysis: Analysis) -> None:
+        size = self._size(analysis)
+        if size > self.budget:
+            return
+        with self.lock:
+            if sha256 in self.items:
+                return
+            self.items[sha256] = analysis
+            self.used += size
+            while self.used > self.budget and self.items:
+                _, old = self.items.popitem(last=False)
+                self.used -= self._size(old)
+
+    def take(self, sha256: str) -> Analysis | None:
+        with self.lock:
+            analysis = self.items.pop(sha256, None)
+            if analysis is not None:
+                self.used -= self._size(analysis)
+            return analysis
+
+    def clear(self) -> None:
+        with self.lock:
+            self.items.clear()
+            self.used = 0
+
+
+CACHE = _Cache(_CACHE_BYTES)
+
+
+def relative_path(role: str, sha256: str) -> str:
+    folder = {"thumb": "thumbs", "medium": "medium"}[role]
+    return f"{folder}/{sha256[:2]}/{sha256}.jpg"
+
+
+def exists(archive_path: str | Path, role: str, sha256: str) -> bool:
+    return (Path(archive_path) / relative_path(role, sha256)).is_file()
+
+
+def write(archive_path: str | Path, role: str, sha256: str, data: bytes) -> str:
+    """Write one rendition atomically; returns its path relative to the archive."""
+    rel = relative_path(role, sha256)
+    target = Path(archive_path) / rel
+    if target.is_file():
+        return rel
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, target)
+    return rel

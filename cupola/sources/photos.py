@@ -1,0 +1,116 @@
+"""Photo folders and single image files (JPEG, PNG, TIFF, WebP) with their embedded metadata.
+
+Each photo becomes one raw item: its EXIF/IPTC/XMP metadata plus the facts of the file (absolute
+path, bytes, sha256, pixel size, perceptual hash). The original is only ever read. Photos are
+decoded in worker threads (Pillow and exiv2 release the GIL), in order, a few ahead of the consumer;
+the decode also renders the thumbnail and medium size, kept in memory for the assets step.
+
+Bad files never stop the folder: a non-image or a decompression bomb is rejected (file + reason),
+a truncated JPEG is kept with its metadata and a notice.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from cupola.assets.image import ImageProblem, analyse, looks_truncated, probe, sha256_of
+from cupola.assets.renditions import CACHE
+from cupola.model import Notice, Provenance, RawItem, Rejection
+from cupola.sources import SourceEvent, SourceReader, _walk, register
+from cupola.sources._photo_metadata import read_metadata
+
+KIND = "photo"
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".jpe", ".png", ".tif", ".tiff", ".webp"}
+# Files that may sit beside photos without making the folder "not a photo folder".
+SIDECAR_SUFFIXES = {".xmp", ".txt", ".md", ".thm", ".ini", ".db", ".ds_store"}
+MAX_FILE_BYTES = 512 * 1024 * 1024
+WORKERS = max(1, min(4, os.cpu_count() or 1))
+
+
+def is_image_path(path: Path) -> bool:
+    return path.suffix.lower() in IMAGE_SUFFIXES
+
+
+def sniff(path: Path) -> bool:
+    if path.is_file():
+        return is_image_path(path)
+    if not path.is_dir():
+        return False
+    found = False
+    for file in _walk(path):
+        suffix = file.suffix.lower()
+        if suffix in IMAGE_SUFFIXES:
+            found = True
+        elif suffix not in SIDECAR_SUFFIXES:
+            return False  # a mixed folder: each file goes to its own reader
+    return found
+
+
+def prepare(path: Path, fetched_at: str) -> list[SourceEvent]:
+    """Everything about one photo file: metadata, hashes, size, renditions (cached). Never raises."""
+    where = str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return [Rejection(where, None, f"file is {size / 1e6:.0f} MB, above the {MAX_FILE_BYTES >> 20} MB "
+                              "limit for one photo; downscale it first")]
+        if size == 0:
+            return [Rejection(where, None, "empty file (0 bytes); copy it again from its source")]
+        data = path.read_bytes()
+    except OSError as err:
+        return [Rejection(where, None, f"cannot read file: {err.strerror or err}")]
+    events: list[SourceEvent] = []
+    try:
+        info = probe(data)
+    except ImageProblem as err:
+        return [Rejection(where, None, str(err))]
+    digest = sha256_of(data)
+    facts: dict[str, Any] = {"path": str(path.resolve()), "name": path.name, "bytes": len(data),
+                             "sha256": digest, "format": info.format, "width": info.width,
+                             "height": info.height}
+    if looks_truncated(data, info.format):
+        events.append(Notice(where, None, f"{info.format} file is truncated (no end marker): the bottom of "
+                                          "the picture is missing; metadata kept — copy it again from its source"))
+    try:
+        result = analyse(data)
+        facts["phash"] = result.phash
+        CACHE.put(digest, result)
+    except ImageProblem as err:
+        events.append(Notice(where, None, f"{err}; stored without thumbnail or image hash"))
+    metadata, notes = read_metadata(data)
+    events.extend(Notice(where, None, note) for note in notes)
+    provenance = Provenance(KIND, str(path.resolve()), None, fetched_at)
+    events.append(RawItem(KIND, {"file": facts, **metadata}, provenance))
+    return events
+
+
+def _files(path: Path) -> Iterator[Path]:
+    if path.is_dir():
+        yield from (f for f in _walk(path) if is_image_path(f))
+    else:
+        yield path
+
+
+def read(path: Path) -> Iterator[SourceEvent]:
+    fetched_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    files = _files(path)
+    if not path.is_dir():
+        yield from prepare(path, fetched_at)
+        return
+    with ThreadPoolExecutor(WORKERS, thread_name_prefix="cupola-photo") as pool:
+        pending: deque[Future[list[SourceEvent]]] = deque()
+        for file in files:
+            pending.append(pool.submit(prepare, file, fetched_at))
+            if len(pending) >= WORKERS * 3:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
+
+
+register(SourceReader(KIND, read, sniff, handles_directories=True, priority=20))
