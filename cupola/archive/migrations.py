@@ -44,6 +44,49 @@ CREATE TABLE provenance (         -- every copy seen: which source, file, line
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
 CREATE TABLE deleted (id TEXT PRIMARY KEY, seq INTEGER NOT NULL) WITHOUT ROWID;
 """),
+    (2, "dedupe: clusters, members, keys, manual overrides, version choices", """
+CREATE TABLE dedupe_clusters (    -- duplicate clusters of two or more records (singletons have no row)
+    id             INTEGER PRIMARY KEY AUTOINCREMENT,   -- shown as "c<id>"; never reused
+    kind           TEXT NOT NULL,   -- record | photo | series (the loosest link inside)
+    representative TEXT,
+    size           INTEGER NOT NULL,
+    updated_at     TEXT NOT NULL
+);
+CREATE INDEX dedupe_clusters_size ON dedupe_clusters(size);
+CREATE TABLE dedupe_members (     -- which cluster a record is in and why it joined
+    record_id   TEXT PRIMARY KEY,
+    cluster_id  INTEGER NOT NULL,
+    link        TEXT NOT NULL,     -- record | photo | series | manual | seed
+    via         TEXT,              -- the record it was matched to
+    reason      TEXT               -- e.g. "same sha256", "pHash 2 bits", "caption 0.91"
+) WITHOUT ROWID;
+CREATE INDEX dedupe_members_cluster ON dedupe_members(cluster_id);
+CREATE TABLE dedupe_keys (        -- match keys: normalised id, asset URL, file hash, pHash pieces, LSH bands
+    key        INTEGER NOT NULL,
+    record_id  TEXT NOT NULL,
+    PRIMARY KEY (key, record_id)
+) WITHOUT ROWID;
+CREATE TABLE dedupe_seen (        -- what each record was clustered on, so unchanged inputs are skipped
+    record_id   TEXT PRIMARY KEY,
+    fingerprint TEXT NOT NULL,
+    keys        TEXT NOT NULL      -- its keys in dedupe_keys (JSON list), to remove them when it changes
+) WITHOUT ROWID;
+CREATE TABLE dedupe_overrides (   -- a person's corrections: apart (split) / together (merge), both ways
+    record_id  TEXT NOT NULL,
+    action     TEXT NOT NULL,
+    other      TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (record_id, action, other)
+) WITHOUT ROWID;
+CREATE TABLE record_choices (     -- which published version of a record won, and why
+    record_id    TEXT PRIMARY KEY,
+    content_hash TEXT NOT NULL,
+    rule         TEXT NOT NULL,    -- consistent | majority | trusted | complete | latest
+    reason       TEXT NOT NULL,
+    versions     INTEGER NOT NULL,
+    decided_at   TEXT NOT NULL
+) WITHOUT ROWID;
+"""),
 ]
 
 
