@@ -40,13 +40,25 @@ class ImageInfo:
 class Analysis:
     width: int
     height: int
-    phash: str
+    phash: str  # 64-bit pHash (imagehash default), hex
     thumb: bytes | None = None  # JPEG bytes, None when renditions were not asked for
     medium: bytes | None = None  # None also when the original is no larger than the medium size
 
 
 def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def phash256_of(data: bytes) -> str | None:
+    """The 256-bit pHash exactly as the dedupe stage computes it (its own helper), when installed."""
+    try:
+        from cupola.dedupe.images import hash_bytes
+    except ImportError:
+        return None
+    try:
+        return hash_bytes(data).phash
+    except Exception:  # refused images are reported by analyse(); no hash is no match
+        return None
 
 
 def _open(data: bytes) -> Image.Image:

@@ -139,7 +139,7 @@ def photo_to_record(raw: RawItem) -> Record:
         iptc.get("Iptc.Application2.Keywords")) + split_keywords(xmp.get("Xmp.dc.subject"))
     camera = " ".join(p for p in (clean_line(exif.get("Exif.Image.Make")), clean_line(exif.get("Exif.Image.Model")))
                       if p)
-    asset = {"role": "orig", **{k: facts[k] for k in ("path", "sha256", "phash", "width", "height", "bytes",
+    asset = {"role": "orig", **{k: facts[k] for k in ("path", "sha256", "phash", "phash256", "width", "height", "bytes",
                                                       "format") if facts.get(k) is not None}}
     return Record(
         id=nasa_id or f"photo-{facts['sha256'][:20]}",
