@@ -23,6 +23,7 @@ from cupola.assets.image import MEDIUM_EDGE, THUMB_EDGE, Analysis, ImageProblem,
 from cupola.model import Record
 
 log = logging.getLogger("cupola")
+SUPPLEMENTARY = ("photo", "astro_photo")  # sources that add to a record rather than publish it
 _FILL_FIELDS = ("title", "caption", "credit", "photographer", "secondary_creator", "center", "location_text",
                 "taken_at", "taken_precision", "taken_source", "lat", "lon")
 
@@ -79,32 +80,49 @@ def _stored(context: Any, record_id: str) -> Record | None:
     return Record.from_dict(json.loads(row[0])) if row else None
 
 
-def _merge_into_stored(record: Record, stored: Record) -> Record:
-    local = [a for a in record.assets if a.get("path")]
-    known = {a.get("sha256") for a in stored.assets if a.get("sha256")}
-    stored.assets = stored.assets + [a for a in local if a.get("sha256") not in known]
-    for name in _FILL_FIELDS:
-        if getattr(stored, name) in (None, "") and getattr(record, name) not in (None, ""):
-            setattr(stored, name, getattr(record, name))
-    if not stored.keywords:
-        stored.keywords = record.keywords
-    stored.raw = {**stored.raw, "local_file": record.raw}
-    stored.provenance = record.provenance
-    return stored
+def _local_assets(record: Record) -> list[dict[str, Any]]:
+    return [a for a in record.assets if a.get("path")]
+
+
+def merge(record: Record, stored: Record) -> Record:
+    """One record from the incoming copy and the one stored under the same id.
+
+    A supplementary source (a photo file, a catalogue row) adds to what is stored; a primary source
+    (a library record) replaces the content but keeps the stored local files and position.
+    """
+    if record.source in SUPPLEMENTARY and stored.source != record.source:
+        base, extra = stored, record
+        base.raw = {**stored.raw, f"from_{record.source}": record.raw}
+        base.provenance = record.provenance
+    else:
+        base, extra = record, stored
+    have = {a.get("sha256") or a.get("path") for a in base.assets if a.get("path")}
+    for asset in _local_assets(extra):
+        if (asset.get("sha256") or asset.get("path")) not in have and not (
+                asset.get("of") and extra is stored and record.source == "photo"):
+            base.assets.append(asset)
+    fill = _FILL_FIELDS if stored.source != record.source else ("lat", "lon")
+    for name in fill:
+        if getattr(base, name) in (None, "") and getattr(extra, name) not in (None, ""):
+            setattr(base, name, getattr(extra, name))
+    if not base.keywords and extra.keywords:
+        base.keywords = list(extra.keywords)
+    return base
 
 
 def process_assets(record: Record, context: Any) -> Record:
-    local = [a for a in record.assets if a.get("path") and a.get("sha256") and a.get("role") == "orig"]
-    if not local:
-        return record
-    if record.source == "photo" and context.archive_path is not None:
+    if context.archive_path is not None:
         try:
             stored = _stored(context, record.id)
         except sqlite3.Error as err:
             log.debug("cannot look up %s: %s", record.id, err)
             stored = None
-        if stored is not None and stored.source != "photo":
-            record = _merge_into_stored(record, stored)
+        if stored is not None and (stored.source != record.source or _local_assets(stored)
+                                   or stored.lat is not None):
+            record = merge(record, stored)
+    local = [a for a in record.assets if a.get("path") and a.get("sha256") and a.get("role") == "orig"]
+    if not local:
+        return record
     if context.options.get("no_thumbnails") or context.archive_path is None:
         return record
     archive_path = Path(context.archive_path)

@@ -45,7 +45,10 @@ def ingest(state: State, paths: tuple[str, ...], demo: bool, kind: str | None, n
     progress = Progress()
     options = {"no_vectors": no_vectors, "no_thumbnails": no_thumbnails, "mapping": mapping}
     try:
-        report = run_ingest(archive, inputs, kind=kind, options=options, progress=progress)
+        from cupola.sources.tabular import column_mapping  # --map reaches the CSV/JSONL reader this way
+
+        with column_mapping(mapping):
+            report = run_ingest(archive, inputs, kind=kind, options=options, progress=progress)
     finally:
         progress.close()
     if as_json:
