@@ -1,0 +1,82 @@
+"""Caption understanding against the labelled dev captions: P/R/F1 per kind, event accuracy, speed.
+
+Run: .venv/bin/python -m bench.eval_captions [--path ../shared/eval/captions_dev.jsonl] [--errors]
+Targets (issue 3): F1 >= 0.90 photo IDs, dates, missions; >= 0.85 people, vehicles; >= 0.75 places;
+event accuracy >= 0.75; >= 2,000 captions/s on one core.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+from cupola.enrich import analyze
+
+DEFAULT = Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "captions_dev.jsonl"
+KINDS = ("photo_ids", "dates", "people", "missions", "vehicles", "places", "organizations")
+TARGETS = {"photo_ids": 0.90, "dates": 0.90, "missions": 0.90, "people": 0.85, "vehicles": 0.85,
+           "places": 0.75}
+
+
+def _values(kind: str, items: list) -> set[str]:
+    if kind == "dates":
+        return {d["value"] for d in items}
+    if kind == "photo_ids":
+        return set(items)
+    return {str(v).lower() for v in items}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--path", default=str(DEFAULT))
+    parser.add_argument("--errors", action="store_true", help="print each miss and false hit")
+    args = parser.parse_args()
+    rows = [json.loads(line) for line in Path(args.path).read_text().splitlines() if line.strip()]
+    analyze("warm up the KB")
+    counts = {k: [0, 0, 0] for k in (*KINDS, "credit")}  # tp, fp, fn
+    events_ok = 0
+    started = time.perf_counter()
+    results = [analyze(row["text"]) for row in rows]
+    elapsed = time.perf_counter() - started
+    for row, got in zip(rows, results, strict=True):
+        gold = row["labels"]
+        for kind in KINDS:
+            g, p = _values(kind, gold[kind]), _values(kind, got[kind])
+            counts[kind][0] += len(g & p)
+            counts[kind][1] += len(p - g)
+            counts[kind][2] += len(g - p)
+            if args.errors and (g - p or p - g):
+                print(f"{row['nasa_id']:>24} {kind:<13} missed={sorted(g - p)} extra={sorted(p - g)}")
+        g, p = gold["credit"], got["credit"]
+        if g == p:
+            counts["credit"][0] += 1 if g else 0
+        else:
+            counts["credit"][1] += 1 if p else 0
+            counts["credit"][2] += 1 if g else 0
+        events_ok += gold["event"] == got["event"]
+        if args.errors and gold["event"] != got["event"]:
+            print(f"{row['nasa_id']:>24} event         gold={gold['event']} got={got['event']}")
+    # speed on more text: every caption 10 times
+    many = [row["text"] for row in rows] * 25
+    started = time.perf_counter()
+    for text in many:
+        analyze(text)
+    speed = len(many) / (time.perf_counter() - started)
+    print(f"dev captions: {len(rows)}  (first pass {elapsed:.3f}s)")
+    print(f"{'kind':<14}{'P':>7}{'R':>7}{'F1':>7}  target")
+    for kind, (tp, fp, fn) in counts.items():
+        p = tp / (tp + fp) if tp + fp else 1.0
+        r = tp / (tp + fn) if tp + fn else 1.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        target = TARGETS.get(kind)
+        mark = "" if target is None else f"{target:.2f} {'ok' if f >= target else 'BELOW'}"
+        print(f"{kind:<14}{p:7.3f}{r:7.3f}{f:7.3f}  {mark}")
+    accuracy = events_ok / len(rows)
+    print(f"{'event acc':<14}{accuracy:21.3f}  0.75 {'ok' if accuracy >= 0.75 else 'BELOW'}")
+    print(f"{'captions/s':<14}{speed:21.0f}  2000 {'ok' if speed >= 2000 else 'BELOW'} (one core)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,172 @@
+"""``analyze(text)``: everything Cupola understands of one caption, as the public JSON contract.
+
+Order of work: photo IDs and the credit line are found first (and masked), then every candidate
+mention (KB gazetteer, rule patterns, people) competes for its span, longest first; the survivors
+become the label lists in order of first mention. Never raises: bad input gives an empty result.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from cupola.enrich import credit as credit_mod
+from cupola.enrich import dates as dates_mod
+from cupola.enrich import events, gazetteer, patterns, people
+from cupola.enrich import kb as kb_mod
+from cupola.enrich import photo_ids as photo_ids_mod
+
+log = logging.getLogger("cupola")
+MAX_CHARS = 200_000
+_KIND_LABEL = {"person": "people", "mission": "missions", "vehicle": "vehicles", "place": "places",
+               "organization": "organizations"}
+_APOLLO_CONTEXT = re.compile(r"\bApollo\b|\blunar module\b|\bcommand module\b", re.IGNORECASE)
+_SHUTTLE_CONTEXT = re.compile(r"\bSTS\b|\bSTS-|\bspace shuttle\b|\borbiter\b|\bOV-1", re.IGNORECASE)
+_QMARK = re.compile(r"(?<=[A-Za-z])\?(?=(?:s|t|re|ll|ve|d|m)\b)")
+
+
+def empty_result() -> dict[str, Any]:
+    return {"photo_ids": [], "dates": [], "people": [], "missions": [], "vehicles": [], "places": [],
+            "organizations": [], "credit": None, "event": "other", "event_confidence": 0.0,
+            "entities": [], "photo_id_details": []}
+
+
+def analyze(text: Any) -> dict[str, Any]:
+    """Structured facts of a caption (title, newline, description). Never raises."""
+    try:
+        return _analyze(text)
+    except Exception as err:  # the contract: any text gives a result
+        log.warning("analyze failed on a %d-char text: %s", len(text) if isinstance(text, str) else -1, err)
+        return empty_result()
+
+
+def _analyze(text: Any) -> dict[str, Any]:
+    if not isinstance(text, str):
+        text = "" if text is None else str(text)
+    text = text[:MAX_CHARS].replace("\x00", " ")
+    result = empty_result()
+    if not text.strip():
+        return result
+    text = _QMARK.sub("'", text)
+    folded = text.lower()
+    if len(folded) != len(text):  # a few characters change length when lowered: keep spans aligned
+        folded = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
+
+    ids = photo_ids_mod.parse(text)
+    id_spans = [p.span for p in ids]
+    result["photo_ids"] = _unique(p.text for p in ids)
+    result["photo_id_details"] = [p.to_dict() for p in ids]
+
+    credit = credit_mod.find_credit(text)
+    credit_spans = [credit[1]] if credit else []
+    result["credit"] = credit[0] if credit else None
+
+    masked = id_spans + credit_spans
+    candidates = _candidates(text, folded, masked)
+    chosen = _select(candidates)
+    chosen = _post_rules(text, chosen)
+    for start, end, kind, name, confidence in chosen:
+        label = _KIND_LABEL[kind]
+        if name.lower() not in {v.lower() for v in result[label]}:
+            result[label].append(name)
+        result["entities"].append({"kind": kind, "id": _entity_id(kind, name), "name": name,
+                                   "text": text[start:end], "span": [start, end],
+                                   "confidence": round(confidence, 2)})
+
+    found_dates = dates_mod.find_dates(text, masked)
+    seen = set()
+    for d in found_dates:
+        key = (d.text, d.value)
+        if key not in seen:
+            seen.add(key)
+            result["dates"].append({"text": d.text, "value": d.value, "precision": d.precision,
+                                    "span": list(d.span)})
+    title, _, body = text.partition("\n")
+    if not body:
+        title, body = "", title
+    event, confidence = events.classify(title, body)
+    result["event"], result["event_confidence"] = event, confidence
+    return result
+
+
+Candidate = tuple[int, int, str, str, float]
+
+
+def _candidates(text: str, folded: str, masked: list[tuple[int, int]]) -> list[Candidate]:
+    out: list[Candidate] = []
+    apollo = bool(_APOLLO_CONTEXT.search(text)) and not _SHUTTLE_CONTEXT.search(text)
+    for start, end, entry in gazetteer.scan(text, folded):
+        if any(start < e and s < end for s, e in masked):
+            continue
+        if entry.kind == "apollo_craft":
+            if apollo:
+                out.append((start, end, "vehicle", entry.name, 0.7))
+            continue
+        if entry.kind == "vehicle" and entry.detail == "orbiter" and " " not in text[start:end].strip() \
+                and apollo:
+            continue
+        confidence = {"exact": 0.9, "any": 0.9, "capital": 0.75}[entry.rule]
+        if entry.kind == "place" and entry.detail == "city":
+            confidence = 0.6
+        out.append((start, end, entry.kind, entry.name, confidence))
+    for finder in (patterns.missions, patterns.vehicles, patterns.places, patterns.organizations):
+        for start, end, kind, name, confidence in finder(text):
+            if not any(start < e and s < end for s, e in masked):
+                if kind == "mission":
+                    mission = kb_mod.lookup_mission(name)
+                    name, confidence = (mission.name, 0.95) if mission else (name, 0.7)
+                out.append((start, end, kind, name, confidence))
+    for start, end, name, confidence in people.find_people(text, masked):
+        out.append((start, end, "person", name, confidence))
+    return out
+
+
+_PRIORITY = {"mission": 0, "vehicle": 1, "organization": 2, "person": 3, "place": 4}
+
+
+def _select(candidates: list[Candidate]) -> list[Candidate]:
+    """Longest mention wins its span; on equal length: mission > vehicle > org > person > place."""
+    ranked = sorted(candidates, key=lambda c: (-(c[1] - c[0]), _PRIORITY[c[2]], -c[4], c[0]))
+    taken: list[tuple[int, int]] = []
+    chosen = []
+    for cand in ranked:
+        start, end = cand[0], cand[1]
+        if any(start < e and s < end for s, e in taken):
+            continue
+        taken.append((start, end))
+        chosen.append(cand)
+    return sorted(chosen, key=lambda c: c[0])
+
+
+def _post_rules(text: str, chosen: list[Candidate]) -> list[Candidate]:
+    names = {c[3] for c in chosen}
+    out = []
+    has_orbiter = any(n.startswith("Space Shuttle ") for n in names)
+    for cand in chosen:
+        name = cand[3]
+        if cand[2] == "vehicle":
+            if name == "Space Shuttle" and has_orbiter:
+                continue
+            if name in ("Command Module", "Lunar Module") and any(n.startswith(name + " ") for n in names):
+                continue
+        out.append(cand)
+    for start, end, kind, name, confidence in patterns.generic_craft(text):
+        if name not in names and not any(n.startswith(name.split()[0]) and n != name and
+                                         c[2] == "vehicle" for c in out for n in [c[3]]):
+            out.append((start, end, kind, name, confidence))
+            names.add(name)
+    return sorted(out, key=lambda c: c[0])
+
+
+def _entity_id(kind: str, name: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    return f"{kind}:{slug}"
+
+
+def _unique(values: Any) -> list[str]:
+    out: list[str] = []
+    for value in values:
+        if value not in out:
+            out.append(value)
+    return out

@@ -1,0 +1,181 @@
+"""Calendar dates in captions, with their precision: "Jan. 13, 2018", "(05/11/2016)", "22 April 2011",
+"Friday, March 26, 2021", "22-31 Jan 1998" (month), "July-September 1973" (year), "spring 2010".
+
+A handful of regular expressions, no guessing: a day without a year takes the caption's year only
+when the caption states one; ranges get the most precise single value that covers them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_MONTH_NAMES = {
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
+    "september": 9, "october": 10, "november": 11, "december": 12,
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10,
+    "nov": 11, "dec": 12,
+}
+_MONTH = (r"(?P<{n}>January|February|March|April|May|June|July|August|September|October|November|December|"
+          r"Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept\.?|Sep\.?|Oct\.?|Nov\.?|Dec\.?)")
+_WEEKDAY = r"(?:(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?\s+)?"
+_YEAR = r"(?P<{n}>1[89]\d\d|20[0-4]\d)"
+_DAY = r"(?P<{n}>[0-3]?\d)(?:st|nd|rd|th)?"
+_SEP = r"\s*(?:-|–|through|to|and)\s*"
+
+
+def _m(name: str) -> str:
+    return _MONTH.format(n=name)
+
+
+def _y(name: str) -> str:
+    return _YEAR.format(n=name)
+
+
+def _d(name: str) -> str:
+    return _DAY.format(n=name)
+
+
+_RULES: list[tuple[str, re.Pattern[str]]] = [
+    # 22-31 Jan 1998 / 4-9 April 1983
+    ("day_range_dmy", re.compile(rf"\b{_d('d1')}{_SEP}{_d('d2')}\s+{_m('m')},?\s+{_y('y')}\b")),
+    # Jan. 22 - Feb. 3, 1998 -> year (or month when the same)
+    ("span_md_md_y", re.compile(rf"\b{_m('m1')}\s+{_d('d1')}{_SEP}{_m('m2')}\s+{_d('d2')},?\s+{_y('y')}\b")),
+    # Aug. 7-18, 1997
+    ("day_range_mdy", re.compile(rf"\b{_m('m')}\s+{_d('d1')}{_SEP}{_d('d2')},?\s+{_y('y')}\b")),
+    # July-September 1973
+    ("month_range", re.compile(rf"\b{_m('m1')}{_SEP}{_m('m2')},?\s+{_y('y')}\b")),
+    # Friday, March 26, 2021 / Jan. 13, 2018
+    ("mdy", re.compile(rf"\b{_WEEKDAY}{_m('m')}\s+{_d('d')},?\s+{_y('y')}\b")),
+    # 22 April 2011 / Friday, 22 April 2011
+    ("dmy", re.compile(rf"\b{_WEEKDAY}{_d('d')}\s+{_m('m')},?\s+{_y('y')}\b")),
+    # ISO 2011-04-22
+    ("iso", re.compile(r"\b(?P<y>1[89]\d\d|20[0-4]\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)\b")),
+    # 05/11/2016, 12-07-98 (month-day-year)
+    ("numeric", re.compile(r"(?<![\d/.-])(?P<m>[01]?\d)([/-])(?P<d>[0-3]?\d)\2(?P<y>(?:19|20)\d\d|\d\d)(?![\d/.-])")),
+    # March 1969 / mid-March 1969
+    ("my", re.compile(rf"\b{_m('m')},?\s+(?:of\s+)?{_y('y')}\b")),
+    # spring 2010 / early 2000 / late 1998
+    ("vague_year", re.compile(r"\b(?:(?:early|mid|late)[\s-]+|(?:spring|summer|fall|autumn|winter)(?:\s+of)?\s+)"
+                              r"(?P<y>1[89]\d\d|20[0-4]\d)\b", re.IGNORECASE)),
+    # Monday, Dec. 6 / Dec. 6 (no year: takes the caption's year)
+    ("md", re.compile(rf"\b{_WEEKDAY}{_m('m')}\s+{_d('d')}\b(?!,?\s*\d)")),
+    ("dm", re.compile(rf"\b{_d('d')}\s+{_m('m')}\b(?!,?\s*\d)")),
+    # a bare year
+    ("year", re.compile(r"(?<![\w#.,/-])(?P<y>1[89]\d\d|20[0-4]\d)(?![\w/-]|,\d|\.\d)")),
+    # "until June" / "in May" (month alone after a preposition, takes the caption's year)
+    ("month_only", re.compile(r"\b(?:in|until|by|since|through|during|early|late|mid-?)\s+"
+                              r"(?P<m>January|February|March|April|May|June|July|August|September|October|"
+                              r"November|December)\b(?!\s*\d)")),
+]
+_NOT_A_YEAR_AFTER = re.compile(r"(?:Apollo|Gemini|Expedition|STS|Flight|No\.|Number|Pad|Complex|Building|Room|"
+                               r"Route|Highway|model|type|Model|Type|Station|Hangar|Mark)\s*$")
+_NOT_A_YEAR_BEFORE = re.compile(r"^\s*(?:feet|foot|ft|miles?|km|kilometers?|meters?|mph|pounds?|lbs?|"
+                                r"degrees?|hours?|people|tons?|kg|mm|cm|inch|inches|watts?|volts?|[A-Z]\w*\s+(?:Street|Avenue|Road))\b",
+                                re.IGNORECASE)
+
+
+@dataclass
+class DateMention:
+    text: str
+    value: str  # ISO at its precision
+    precision: str  # day / month / year
+    span: tuple[int, int]
+    needs_year: bool = False
+
+    def to_dict(self) -> dict:
+        return {"text": self.text, "value": self.value, "precision": self.precision, "span": list(self.span)}
+
+
+def _month(token: str) -> int:
+    return _MONTH_NAMES[token.rstrip(".").lower()]
+
+
+def _valid(year: int, month: int, day: int | None = None) -> bool:
+    if not 1 <= month <= 12:
+        return False
+    if day is None:
+        return True
+    return 1 <= day <= (31 if month in (1, 3, 5, 7, 8, 10, 12) else 30 if month != 2 else 29)
+
+
+def _value(kind: str, m: re.Match[str]) -> tuple[str, str] | None:
+    g = m.groupdict()
+    if kind == "year" or kind == "vague_year":
+        return g["y"], "year"
+    if kind in ("md", "dm", "month_only"):
+        month = _month(g["m"])
+        day = int(g["d"]) if g.get("d") else None
+        if not _valid(2000, month, day):
+            return None
+        return (f"????-{month:02d}-{day:02d}", "day") if day else (f"????-{month:02d}", "month")
+    year = g["y"]
+    if kind == "numeric":
+        year = year if len(year) == 4 else str(1900 + int(year) if int(year) >= 40 else 2000 + int(year))
+    y = int(year)
+    if kind in ("mdy", "dmy", "iso", "numeric"):
+        month, day = (_month(g["m"]) if not g["m"].isdigit() else int(g["m"])), int(g["d"])
+        if not _valid(y, month, day):
+            return None
+        return f"{y:04d}-{month:02d}-{day:02d}", "day"
+    if kind in ("my", "day_range_dmy", "day_range_mdy"):
+        month = _month(g["m"])
+        return f"{y:04d}-{month:02d}", "month"
+    if kind == "month_range":
+        return f"{y:04d}", "year"
+    if kind == "span_md_md_y":
+        m1, m2 = _month(g["m1"]), _month(g["m2"])
+        return (f"{y:04d}-{m1:02d}", "month") if m1 == m2 else (f"{y:04d}", "year")
+    return None
+
+
+def find_dates(text: str, masked: list[tuple[int, int]] | None = None) -> list[DateMention]:
+    """Every date mention in order of appearance; ``masked`` spans (photo IDs, names) are skipped."""
+    if not text:
+        return []
+    taken: list[tuple[int, int]] = list(masked or [])
+    found: list[DateMention] = []
+    for kind, pattern in _RULES:
+        for match in pattern.finditer(text):
+            start, end = match.span()
+            if any(start < e and s < end for s, e in taken):
+                continue
+            if kind == "year":
+                if _NOT_A_YEAR_AFTER.search(text, max(0, start - 12), start) or \
+                        _NOT_A_YEAR_BEFORE.match(text, end):
+                    continue
+            if kind in ("md", "dm") and not _plausible_short(text, match):
+                continue
+            result = _value(kind, match)
+            if result is None:
+                continue
+            value, precision = result
+            found.append(DateMention(match.group(0).strip(), value, precision, (start, end),
+                                     needs_year=value.startswith("????")))
+            taken.append((start, end))
+    found.sort(key=lambda d: d.span[0])
+    years = [d.value[:4] for d in found if not d.needs_year]
+    out = []
+    for mention in found:
+        if mention.needs_year:
+            year = _nearest_year(mention, found) if years else None
+            if year is None:
+                continue
+            mention.value = year + mention.value[4:]
+            mention.needs_year = False
+        out.append(mention)
+    return out
+
+
+def _nearest_year(mention: DateMention, found: list[DateMention]) -> str | None:
+    before = [d for d in found if not d.needs_year and d.span[0] < mention.span[0]]
+    if before:
+        return before[-1].value[:4]
+    after = [d for d in found if not d.needs_year]
+    return after[0].value[:4] if after else None
+
+
+def _plausible_short(text: str, match: re.Match[str]) -> bool:
+    """"May 5" is a date; "may 5" is not, nor "Mar 3" in a list of ids."""
+    month = match.group("m")
+    return month[:1].isupper()

@@ -1,0 +1,201 @@
+"""Rule-based mentions the gazetteer cannot list: mission designations by family, aircraft and ships,
+launch pads, named facilities, organisations and geographic features by their head word, state
+abbreviations in datelines. Each finder yields (start, end, kind, canonical, confidence).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from cupola.enrich.names import canonical_mission
+
+Mention = tuple[int, int, str, str, float]
+
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+                 "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+_NUM = r"(\d{1,3}|[IVX]{1,5}\b)"
+
+_MISSIONS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"\bSTS-\d{1,2}/(\d\d)-?([A-J])\b", re.I), "sts84"),
+    (re.compile(r"\bSTS[- ]?(\d{1,3})(?:[- ]?([A-J]))?(?![\w-])", re.I), "sts"),
+    (re.compile(r"\bApollo[- ]" + _NUM + r"(?![\w-]|\.\d)", re.I), "Apollo"),
+    (re.compile(r"\b(?:Gemini-Titan|Gemini|GT)(?:\s*\(GT\))?[- ]?(\d{1,2}|[IVX]{1,4})(A)?(?![\w-])", re.I), "Gemini"),
+    (re.compile(r"\b(?:Mercury[- ]Atlas|MA)(?:\s*\(MA\))?[- ]?(\d{1,2})(?![\w-])", re.I), "Mercury-Atlas"),
+    (re.compile(r"\b(?:Mercury[- ]Redstone|MR)(?:\s*\(MR\))?[- ]?(\d)(?![\w-])", re.I), "Mercury-Redstone"),
+    (re.compile(r"\b(?:Skylab(?:\s*\(SL\))?[- ]?|SL-)(\d)(?![\w-])", re.I), "Skylab"),
+    (re.compile(r"\b(?:Little Joe|LJ)[- ]?(\d[AB]?)(?![\w-])", re.I), "Little Joe"),
+    (re.compile(r"\bExpedition[- ](\d{1,2}|One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten|Eleven|Twelve)\b",
+                re.I), "Expedition"),
+    (re.compile(r"\bSoyuz[- ](TMA|TM|T|MS)[- ]?(\d{1,2}M?)(?![\w-])"), "soyuz"),
+    (re.compile(r"\bSoyuz[- ](\d{1,2})(?![\w-])"), "Soyuz"),
+    (re.compile(r"\b(?:Vostok|Voskhod|Shenzhou)[- ](\d{1,2})(?![\w-])"), "named"),
+    (re.compile(r"\bMir[- ](\d{1,2})(?![\w-])"), "Mir"),
+    (re.compile(r"\b(?:SpaceX\s+)?Crew-(\d{1,2})\b"), "crew"),
+    (re.compile(r"\bArtemis (I{1,3}|IV|\d)\b"), "Artemis"),
+    (re.compile(r"\bOrbital-(\d{1,2})\b"), "Orbital"),
+    (re.compile(r"\b(?:SpaceX\s+)?CRS-(\d{1,2})\b"), "crs"),
+    (re.compile(r"\b(Orb|OA|NG)-(\d{1,2})\b"), "cargo"),
+    (re.compile(r"\b(?:HTV|ATV)-(\d)\b"), "named"),
+    (re.compile(r"\b(?:[Aa]ssembly )?[Ff]light (\d{1,2}[AJRE](?:\.\d)?|UF-?\d|ULF-?\d)\b"), "flight"),
+]
+
+
+def missions(text: str) -> Iterator[Mention]:
+    for pattern, family in _MISSIONS:
+        for m in pattern.finditer(text):
+            name = _mission_name(family, m)
+            if name:
+                yield m.start(), m.end(), "mission", name, 0.9
+
+
+def _mission_name(family: str, m: re.Match[str]) -> str | None:
+    g = m.groups()
+    if family == "sts84":
+        return f"STS-{g[0]}{g[1].upper()}"
+    if family == "sts":
+        number = int(g[0])
+        if not 1 <= number <= 135 and not (g[1] and 41 <= number <= 62):
+            return None
+        if g[1] and not 41 <= number <= 62:
+            return None
+        return f"STS-{number}{g[1].upper() if g[1] else ''}"
+    if family in ("Apollo", "Gemini", "Skylab", "Mercury-Atlas", "Mercury-Redstone"):
+        value = g[0]
+        if value.upper() in ("I", "V", "X") and family in ("Gemini", "Apollo") and m.group(0)[-1] == value:
+            pass
+        text = canonical_mission(f"{family} {value}{g[1] if len(g) > 1 and g[1] else ''}")
+        number = re.search(r"\d+", text)
+        limits = {"Apollo": 17, "Gemini": 12, "Skylab": 4, "Mercury-Atlas": 10, "Mercury-Redstone": 4}
+        if not number or not 1 <= int(number.group(0)) <= limits[family]:
+            return None
+        if family == "Skylab" and int(number.group(0)) < 2:
+            return None
+        return text
+    if family == "Little Joe":
+        return f"Little Joe {g[0].upper()}"
+    if family == "Expedition":
+        value = _NUMBER_WORDS.get(g[0].lower(), g[0])
+        return f"Expedition {int(value)}"
+    if family == "soyuz":
+        return f"Soyuz {g[0]}-{g[1]}"
+    if family == "Soyuz":
+        return f"Soyuz {int(g[0])}"
+    if family == "named":
+        return m.group(0).replace("-", " ") if not m.group(0).startswith(("HTV", "ATV")) else m.group(0)
+    if family == "Mir":
+        return f"Mir-{int(g[0])}"
+    if family == "crew":
+        return f"SpaceX Crew-{int(g[0])}"
+    if family == "Artemis":
+        return canonical_mission(f"Artemis {g[0]}")
+    if family == "Orbital":
+        return f"Orbital-{int(g[0])}"
+    if family == "crs":
+        return f"SpaceX CRS-{int(g[0])}"
+    if family == "cargo":
+        return f"{g[0]}-{int(g[1])}"
+    if family == "flight":
+        return f"Flight {g[0].upper()}"
+    return None
+
+
+_AIRCRAFT = re.compile(r"\b(?:F-\d{2,3}[A-Z]?|F/A-18|X-\d{1,2}[A-Z]?|YF-\d{2}|KC-135|T-38|SR-71|B-\d{1,2}|"
+                       r"C-\d{1,3}[A-Z]?|DC-\d{1,2}|ER-2|U-2|AD-1|HL-\d{2}|M2-F\d|WB-57|P-3|L-1011|"
+                       r"MD-\d{2,3}|CV-990|OV-10)(?![\w-])")
+_SHIP = re.compile(r"\bUSS [A-Z][a-z]+(?: [A-Z][a-z]+)?\b|\b(?:Freedom|Liberty) Star\b")
+_PAD = re.compile(r"\b(?:(?:Launch )?Pad|Launch Complex|LC)[- ]?(\d{1,2}[A-Z]?|0[A-B])\b|\b(?:Space Launch Complex|SLC)[- ]?(\d{1,2}[A-Z]?)\b", re.I)
+_CAP = r"(?:[A-Z][A-Za-z&.'’-]*|of|and|for|the|de|on)"
+_FACILITY = re.compile(rf"\b([A-Z][A-Za-z&.'’-]*(?:\s+{_CAP}){{0,6}}?\s+(?:Facility|Building|Center|Centre|Complex|"
+                       r"Laboratory|Annex|Air Force Base|Air Force Station|Naval Air Station|Space Station Processing|"
+                       r"Museum|Observatory|Airport|Proving Ground|Test Stand|Arsenal|Cosmodrome|Data Center))\b")
+_ORG = re.compile(rf"\b([A-Z][A-Za-z&.'’-]*(?:\s+{_CAP}){{0,6}}?\s+(?:Corporation|Corp\.|Company|Inc\.|Incorporated|"
+                  r"Aeronautical|Aerospace|Aircraft|Committee|Agency|Institute|University|Association|Society|"
+                  r"Foundation|Council|Commission|Laboratories|Engineers))\b"
+                  r"|\bU\.S\. Department of (?:the )?[A-Z][a-z]+\b")
+_GEO_SUFFIX = re.compile(r"\b((?:[A-Z][a-z]+\s+){1,3}(?:Ocean|Sea|Gulf|Bay|Strait|Straight|Straits|River|Mountains|"
+                         r"Range|Valley|Peninsula|Basin|Desert|Islands|Island|Lake|Plateau|Delta|Canyon|Glacier|"
+                         r"Volcano|Sound|Channel|Reef|Falls|National Park|National Monument|National Forest|"
+                         r"Archipelago|Sea Islands))\b")
+_GEO_PREFIX = re.compile(r"\b((?:Gulf|Sea|Bay|Strait|Straits|Lake|Mount|Mt\.|Isle|Cape|Rio|Ozero|Sierra|Lago)"
+                         r"(?: of(?: the)?)? [A-Z][a-z]+(?: [A-Z][a-z]+)?)\b")
+_LUNAR = {"Tranquility", "Serenity", "Storms", "Crises", "Fertility", "Rains", "Clouds", "Nectar", "Vapors",
+          "Moisture", "Cold", "Imbrium", "Procellarum", "Descartes", "Taurus", "Hadley", "Fra", "Cayley"}
+_OCEAN = re.compile(r"\b(Atlantic|Pacific|Indian|Arctic)\b(?!\s+(?:Ocean|Coast|Fleet|Missile|Range|Test|Command|"
+                    r"Standard|Time|Northwest|Rim|Islands?|side|Flyer|Recovery)\b)")
+_GENERIC_CRAFT = re.compile(r"\b(Apollo|Gemini|Mercury)\b[\w() -]{0,24}?\b(spacecraft|capsule|cupsule)\b", re.I)
+STATE_ABBREV = {
+    "Ala.": "Alabama", "Ariz.": "Arizona", "Ark.": "Arkansas", "Calif.": "California", "Colo.": "Colorado",
+    "Conn.": "Connecticut", "Del.": "Delaware", "Fla.": "Florida", "FLA.": "Florida", "Ga.": "Georgia",
+    "Ill.": "Illinois", "Ind.": "Indiana", "Kan.": "Kansas", "Ky.": "Kentucky", "La.": "Louisiana",
+    "Md.": "Maryland", "Mass.": "Massachusetts", "Mich.": "Michigan", "Minn.": "Minnesota",
+    "Miss.": "Mississippi", "Mo.": "Missouri", "Mont.": "Montana", "Neb.": "Nebraska", "Nev.": "Nevada",
+    "N.H.": "New Hampshire", "N.J.": "New Jersey", "N.M.": "New Mexico", "N.Y.": "New York",
+    "N.C.": "North Carolina", "N.D.": "North Dakota", "Okla.": "Oklahoma", "Ore.": "Oregon",
+    "Pa.": "Pennsylvania", "R.I.": "Rhode Island", "S.C.": "South Carolina", "S.D.": "South Dakota",
+    "Tenn.": "Tennessee", "Tex.": "Texas", "Va.": "Virginia", "Vt.": "Vermont", "Wash.": "Washington",
+    "Wis.": "Wisconsin", "Wyo.": "Wyoming", "AL": "Alabama", "AZ": "Arizona", "CA": "California",
+    "CO": "Colorado", "CT": "Connecticut", "FL": "Florida", "GA": "Georgia", "HI": "Hawaii", "MD": "Maryland",
+    "NM": "New Mexico", "NY": "New York", "OH": "Ohio", "TX": "Texas", "VA": "Virginia", "UT": "Utah",
+    "WA": "Washington", "MS": "Mississippi", "LA": "Louisiana", "NV": "Nevada", "MT": "Montana",
+    "ID": "Idaho", "OR": "Oregon", "SD": "South Dakota", "ND": "North Dakota", "NE": "Nebraska",
+    "KS": "Kansas", "OK": "Oklahoma", "AK": "Alaska", "USA": "United States",
+}
+_STATE = re.compile(r"(?<=[A-Za-z.], )(" + "|".join(re.escape(k) for k in sorted(STATE_ABBREV, key=len,
+                                                                                    reverse=True)) + r")(?![\w])")
+_TRIM = re.compile(r"^(?:The|A|An|At|In|On|From|To|NASA's|NASA’s|Of|And)\s+")
+
+
+def vehicles(text: str) -> Iterator[Mention]:
+    for m in _AIRCRAFT.finditer(text):
+        yield m.start(), m.end(), "vehicle", m.group(0), 0.7
+    for m in _SHIP.finditer(text):
+        yield m.start(), m.end(), "vehicle", m.group(0), 0.85
+
+
+def generic_craft(text: str) -> Iterator[Mention]:
+    for m in _GENERIC_CRAFT.finditer(text):
+        yield m.start(), m.end(), "vehicle", f"{m.group(1).capitalize()} spacecraft", 0.6
+
+
+def places(text: str) -> Iterator[Mention]:
+    for m in _PAD.finditer(text):
+        pad = (m.group(1) or m.group(2) or "").upper()
+        if m.group(2):
+            yield m.start(), m.end(), "place", f"Space Launch Complex {pad}", 0.85
+        elif pad[:2] in ("39", "34", "37", "40", "41", "14", "19", "5", "17"):
+            yield m.start(), m.end(), "place", f"Launch Complex {pad}", 0.85
+        else:
+            yield m.start(), m.end(), "place", f"Pad {pad}", 0.7
+    for pattern, confidence in ((_FACILITY, 0.6), (_GEO_SUFFIX, 0.7), (_GEO_PREFIX, 0.7)):
+        for m in pattern.finditer(text):
+            start, end, name = _trimmed(m)
+            if name is None or any(word in _LUNAR for word in name.split()):
+                continue
+            name = name.replace("Straight", "Strait")
+            yield start, end, "place", name, confidence
+    for m in _OCEAN.finditer(text):
+        yield m.start(), m.end(), "place", f"{m.group(1)} Ocean", 0.5
+    for m in _STATE.finditer(text):
+        yield m.start(), m.end(), "place", STATE_ABBREV[m.group(1)], 0.8
+
+
+def organizations(text: str) -> Iterator[Mention]:
+    for m in _ORG.finditer(text):
+        start, end, name = _trimmed(m)
+        if name:
+            yield start, end, "organization", name, 0.6
+
+
+def _trimmed(m: re.Match[str]) -> tuple[int, int, str | None]:
+    start, end = m.span()
+    name = m.group(0)
+    while True:
+        cut = _TRIM.match(name)
+        if not cut:
+            break
+        start += cut.end()
+        name = name[cut.end():]
+    if len(name.split()) < 2:
+        return start, end, None
+    return start, end, name

@@ -1,0 +1,171 @@
+"""People named in a caption, in the label convention's canonical "Given Surname" form.
+
+A run of capitalised tokens (with initials, particles and a parenthesised nickname) is a person when
+it starts with a known given name (US census + every KB spelling), follows a title ("astronaut",
+"Dr.", "President"), or ends with a KB surname. Middle names, initials and Jr./II are dropped; a
+leading initial gives way to the next given name ("F. Story Musgrave" -> "Story Musgrave"); people
+known by a nickname take it ("Charles Conrad Jr." -> "Pete Conrad").
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from cupola.enrich import kb
+from cupola.enrich.names import fold
+
+_TOKEN = re.compile(r"(?<![\w.-])(?:(?:[A-Z]\.){2,}|[A-Z]\.|\((?:[A-Z][a-z]+)\)|\"[A-Z][a-z]+\"|"
+                    r"(?:Mc|Mac|O'|O’|D')?[A-ZÀ-Þ][a-zà-ÿ]+(?:[-'][A-ZÀ-Þ]?[a-zà-ÿ]+)*|"
+                    r"von|van|der|de|bin|al|da|del|la|Jr\.?|Sr\.?|II|III|IV)(?![\w-])")
+_POSSESSIVE = re.compile(r"['’]s$")
+_PARTICLES = {"von", "van", "der", "de", "bin", "al", "da", "del", "la"}
+_SUFFIX = {"Jr", "Jr.", "Sr", "Sr.", "II", "III", "IV"}
+TITLES = {
+    "astronaut", "astronauts", "cosmonaut", "cosmonauts", "dr.", "dr", "president", "senator", "sen.",
+    "rep.", "representative", "mrs.", "mr.", "ms.", "miss", "administrator", "commander", "pilot",
+    "specialist", "director", "manager", "engineer", "scientist", "governor", "gov.", "vice-president",
+    "lady", "general", "gen.", "colonel", "col.", "captain", "capt.", "major", "maj.", "lt.", "admiral",
+    "adm.", "sgt.", "prince", "king", "queen", "secretary", "chief", "deputy", "researcher", "investigator",
+    "payload", "mission", "flight", "test", "crew", "member", "members", "by", "photographer", "technician",
+    "prof.", "professor", "sultan", "cmdr.", "commanders", "taikonaut", "spaceflight", "participant",
+}
+_NOT_NAME = {
+    "space", "center", "centre", "flight", "station", "shuttle", "facility", "building", "base", "air",
+    "force", "laboratory", "module", "mission", "complex", "pad", "launch", "research", "test", "lunar",
+    "command", "service", "program", "project", "telescope", "ocean", "sea", "river", "bay", "island",
+    "mountains", "valley", "corporation", "company", "agency", "university", "institute", "committee",
+    "department", "national", "international", "museum", "house", "garden", "road", "street", "earth",
+    "moon", "mars", "sun", "orbiter", "vehicle", "system", "systems", "experiment", "camera", "america",
+    "american", "russian", "soviet", "european", "canadian", "japanese", "the", "this", "that", "these",
+    "view", "photo", "image", "apollo", "gemini", "mercury", "skylab", "soyuz", "mir", "expedition",
+    "control", "hall", "room", "park", "field", "county", "city", "state", "states", "united", "north",
+    "south", "east", "west", "northern", "southern", "eastern", "western", "january", "february", "march",
+    "april", "may", "june", "july", "august", "september", "october", "november", "december", "monday",
+    "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "nasa", "day", "week", "award",
+    "medal", "prize", "memorial", "hospital", "school", "college", "club", "lab", "office", "hangar",
+    "tunnel", "wind", "model", "aircraft", "rocket", "satellite", "spacecraft", "capsule", "boulevard",
+    "avenue", "drive", "lake", "gulf", "strait", "cape", "mount", "desert", "peninsula", "kennedy's",
+    "payload", "specialist", "pilot", "commander", "engineer", "manager", "director", "deputy",
+    "administrator", "astronaut", "cosmonaut", "crew", "and", "of", "for", "with", "at", "in", "on",
+    "christmas", "thanksgiving", "olympic", "olympics", "games", "team", "group", "class",
+}
+
+
+@lru_cache(maxsize=1)
+def _given_names() -> frozenset[str]:
+    return frozenset(kb.load()["given_names"])
+
+
+@lru_cache(maxsize=1)
+def _surnames() -> frozenset[str]:
+    return frozenset(fold(p["surname"]) for p in kb.load()["people"] if len(p["surname"]) > 2)
+
+
+@lru_cache(maxsize=1)
+def _nicknames() -> dict[tuple[str, str], str]:
+    return {(fold(given), fold(surname)): name for name, given, surname in kb.load()["nicknames"]}
+
+
+def split_name(name: str) -> tuple[str, str]:
+    """("Given", "Surname") of a written name (any order, initials and suffixes ignored)."""
+    if "," in name:
+        surname, _, rest = name.partition(",")
+        tokens = [t for t in rest.split() if t not in _SUFFIX and not re.fullmatch(r"[A-Z]\.?", t)]
+        return (tokens[0] if tokens else "", surname.strip())
+    tokens = [t for t in name.split() if t not in _SUFFIX]
+    if len(tokens) < 2:
+        return ("", tokens[0] if tokens else "")
+    givens = [t for t in tokens[:-1] if not re.fullmatch(r"[A-Z]\.?|\(.*\)", t)]
+    surname = tokens[-1]
+    particles = [t for t in tokens[:-1] if t in _PARTICLES]
+    if particles:
+        surname = " ".join(particles + [surname])
+        givens = [t for t in givens if t not in _PARTICLES]
+    return (givens[0] if givens else "", surname)
+
+
+def find_people(text: str, masked: list[tuple[int, int]]) -> list[tuple[int, int, str, float]]:
+    """(start, end, canonical, confidence) for each person mention, in order."""
+    out = []
+    for run in _runs(text, masked):
+        found = _person(text, run)
+        if found:
+            out.append(found)
+    return out
+
+
+def _runs(text: str, masked: list[tuple[int, int]]) -> list[list[re.Match[str]]]:
+    runs: list[list[re.Match[str]]] = []
+    current: list[re.Match[str]] = []
+    last_end = -1
+    for m in _TOKEN.finditer(text):
+        if any(m.start() < e and s < m.end() for s, e in masked):
+            if current:
+                runs.append(current)
+            current, last_end = [], -1
+            continue
+        gap = text[last_end:m.start()] if last_end >= 0 else None
+        if current and gap is not None and gap in (" ", ", ") and (gap == " " or m.group(0) in _SUFFIX):
+            current.append(m)
+        else:
+            if current:
+                runs.append(current)
+            current = [m]
+        last_end = m.end()
+    if current:
+        runs.append(current)
+    return runs
+
+
+def _person(text: str, run: list[re.Match[str]]) -> tuple[int, int, str, float] | None:
+    tokens = [m.group(0) for m in run]
+    given_set = _given_names()
+    titled = False
+    start_index = 0
+    before = text[max(0, run[0].start() - 30):run[0].start()].lower().split()
+    if before and before[-1].strip(",") in TITLES:
+        titled = True
+    while start_index < len(tokens) - 1:
+        token = tokens[start_index]
+        lower = token.lower()
+        if lower in TITLES or lower.rstrip(".") + "." in TITLES:
+            titled = True
+            start_index += 1
+            continue
+        break
+    tokens, run = tokens[start_index:], run[start_index:]
+    # cut at the first word that cannot be part of a name; a possessive ends the name
+    for i, token in enumerate(tokens):
+        bare = _POSSESSIVE.sub("", token)
+        if bare.lower() in _NOT_NAME:
+            run, tokens = run[:i], tokens[:i]
+            break
+        if bare != token:
+            run, tokens = run[:i + 1], tokens[:i] + [bare]
+            break
+    while tokens and tokens[-1] in _SUFFIX:
+        tokens, run = tokens[:-1], run[:-1]
+    if len(tokens) < 2 or len(tokens) > 6:
+        return None
+    surname = tokens[-1]
+    if surname.startswith(("(", "\"")) or re.fullmatch(r"[A-Z]\.", surname) or surname in _PARTICLES:
+        return None
+    if re.fullmatch(r"(?:[A-Z]\.){2,}", tokens[0]) and len(tokens) == 2:
+        return run[0].start(), run[-1].end(), f"{tokens[0]} {surname}", 0.6  # "F.F. Fullmer"
+    names = [t for t in tokens[:-1] if not re.fullmatch(r"[A-Z]\.|\(.*\)|\".*\"", t) and t not in _PARTICLES]
+    if not names:
+        return None
+    given = names[0]
+    known_given = fold(given) in given_set
+    known_surname = fold(surname) in _surnames()
+    if not (known_given or titled and known_surname):
+        return None
+    particles = [t for t in tokens[1:-1] if t in _PARTICLES]
+    full_surname = " ".join(particles + [surname])
+    canonical = _nicknames().get((fold(given), fold(surname))) or f"{given} {full_surname}"
+    person = kb.lookup_person(canonical)
+    if person is not None and fold(person.name) == fold(canonical) and person.name != canonical:
+        canonical = person.name  # the KB's spelling where only accents differ
+    confidence = 0.95 if person is not None else (0.8 if titled or known_surname else 0.65)
+    return run[0].start(), run[-1].end(), canonical, confidence

@@ -1,0 +1,177 @@
+"""NASA photo and catalogue numbers: find them in text, split them into parts, give a canonical form.
+
+``parse(text)`` returns every ``PhotoId`` in order, each with the text as written, its span, the
+scheme, parts, a canonical form (ISS054-E-22060 -> iss054e022060), and what it implies: a mission
+(by its prefix) and a date range (from the KB's mission dates, or the year/day the number encodes).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+_MONTHS = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
+
+
+@dataclass
+class PhotoId:
+    text: str  # exactly as written
+    span: tuple[int, int]
+    scheme: str  # iss, sts, shuttle_esc, shuttle_84, apollo, skylab, jsc, jsc_year, ksc, ksc_date, pia, ...
+    canonical: str
+    parts: dict[str, Any] = field(default_factory=dict)
+    mission: str | None = None  # implied by the prefix (not a caption statement)
+    date_range: tuple[str, str] | None = None  # ISO (start, end)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "span": list(self.span), "scheme": self.scheme,
+                "canonical": self.canonical, "parts": self.parts, "mission": self.mission,
+                "date_range": list(self.date_range) if self.date_range else None}
+
+
+def _year2(value: str) -> int:
+    year = int(value)
+    return 2000 + year if year < 40 else 1900 + year
+
+
+def _year_range(year: int) -> tuple[str, str]:
+    return (f"{year}-01-01", f"{year}-12-31")
+
+
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("iss", re.compile(r"\b(ISS)(\d{3})\s?-?([A-Z])-?(\d{1,6})\b", re.IGNORECASE)),
+    ("art", re.compile(r"\b(art)(\d{3})e(\d{6})\b", re.IGNORECASE)),
+    ("sts", re.compile(r"\b(STS)-?(\d{2,3}[A-Z]?)-([A-Z]{1,3}|\d{1,3})-(\d{1,6})\b", re.IGNORECASE)),
+    ("jsc", re.compile(r"\b(JSC)(\d{4})-?([A-Z])-?(\d{1,6})\b", re.IGNORECASE)),
+    ("ksc_date", re.compile(r"\b(KSC)-(\d{8})-([A-Z]{2})[_-]([A-Z0-9_-]*[A-Z0-9])", re.IGNORECASE)),
+    ("ksc", re.compile(r"\b(KSC)-?(?:(PL)(\d{2})|(\d{2})([A-Z]{1,3}))-?(\d{1,5})\b", re.IGNORECASE)),
+    ("apollo", re.compile(r"\b(AS)(\d{1,2})-(\d{1,3})-(\d{1,5})\b", re.IGNORECASE)),
+    ("skylab", re.compile(r"\b(SL)(\d)-(\d{1,3})-(\d{1,5})\b", re.IGNORECASE)),
+    ("shuttle_84", re.compile(r"\b(\d{2}[A-J])\s?-\s?(\d{1,3})-(\d{1,5})\b")),
+    ("shuttle_esc", re.compile(r"\b(S)(\d{2,3})-([A-Z])-(\d{1,6})\b", re.IGNORECASE)),
+    ("jsc_year", re.compile(r"\b(S)(\d{2})-(\d{5})\b", re.IGNORECASE)),
+    ("pia", re.compile(r"\b(PIA)(\d{5})\b", re.IGNORECASE)),
+    ("grc", re.compile(r"\b(GRC|C)-(\d{4})-([A-Z])-(\d{1,6})\b", re.IGNORECASE)),
+    ("afrc", re.compile(r"\b(EC|ECN|ED|AFRC)(\d{2,4})-(\d{3,5})(?:-(\d{1,3}))?\b")),
+    ("larc", re.compile(r"\b(L|LRC|LARC)-(\d{4})-([A-Z0-9]+(?:[_-][A-Z0-9]+)*)", re.IGNORECASE)),
+    ("hq", re.compile(r"\b(\d{4})(\d{2})(\d{2})(\d{4})(HQ)\b")),
+]
+
+
+def _mission_dates(name: str) -> tuple[str, str] | None:
+    from cupola.enrich.kb import lookup_mission
+
+    mission = lookup_mission(name)
+    if mission is None or not mission.start:
+        return None
+    return (mission.start, mission.end or mission.start)
+
+
+def _build(scheme: str, m: re.Match[str]) -> PhotoId | None:
+    g = m.groups()
+    span = m.span()
+    text = m.group(0)
+    if scheme == "iss":
+        mission_no, roll, frame = int(g[1]), g[2].lower(), int(g[3])
+        mission = f"Expedition {mission_no}"
+        return PhotoId(text, span, scheme, f"iss{g[1]}{roll}{frame:06d}",
+                       {"mission": g[1], "roll": roll.upper(), "frame": frame}, mission,
+                       _mission_dates(mission))
+    if scheme == "art":
+        number = int(g[1])
+        mission = f"Artemis {['', 'I', 'II', 'III', 'IV'][number] if 0 < number < 5 else number}"
+        return PhotoId(text, span, scheme, f"art{g[1]}e{g[2]}", {"mission": g[1], "roll": "E",
+                       "frame": int(g[2])}, mission, _mission_dates(mission))
+    if scheme == "sts":
+        number = g[1].upper()
+        mission = f"STS-{int(number)}" if number.isdigit() else f"STS-{int(number[:-1])}{number[-1]}"
+        roll = g[2].upper()
+        return PhotoId(text, span, scheme, f"sts{number.lower().zfill(3)}-{roll.lower()}-{int(g[3]):03d}",
+                       {"mission": number, "roll": roll, "frame": int(g[3])}, mission,
+                       _mission_dates(mission))
+    if scheme == "shuttle_esc":
+        mission = f"STS-{int(g[1])}"
+        return PhotoId(text, span, scheme, f"s{int(g[1])}e{int(g[3])}".replace("e", g[2].lower(), 1),
+                       {"mission": g[1], "roll": g[2].upper(), "frame": int(g[3])}, mission,
+                       _mission_dates(mission))
+    if scheme == "shuttle_84":
+        mission = f"STS-{g[0].upper()}"
+        return PhotoId(text, span, scheme, f"{g[0].lower()}-{int(g[1]):03d}-{int(g[2]):04d}",
+                       {"mission": g[0].upper(), "roll": int(g[1]), "frame": int(g[2])}, mission,
+                       _mission_dates(mission))
+    if scheme == "apollo":
+        mission = f"Apollo {int(g[1])}"
+        return PhotoId(text, span, scheme, f"as{int(g[1])}-{int(g[2])}-{int(g[3])}",
+                       {"mission": int(g[1]), "magazine": int(g[2]), "frame": int(g[3])}, mission,
+                       _mission_dates(mission))
+    if scheme == "skylab":
+        mission = f"Skylab {int(g[1])}"
+        return PhotoId(text, span, scheme, f"sl{g[1]}-{int(g[2])}-{int(g[3])}",
+                       {"mission": int(g[1]), "magazine": int(g[2]), "frame": int(g[3])}, mission,
+                       _mission_dates(mission))
+    if scheme == "jsc":
+        year = int(g[1])
+        if not 1958 <= year <= 2040:
+            return None
+        return PhotoId(text, span, scheme, f"jsc{year}{g[2].lower()}{int(g[3]):06d}",
+                       {"year": year, "roll": g[2].upper(), "frame": int(g[3])}, None, _year_range(year))
+    if scheme == "jsc_year":
+        year = _year2(g[1])
+        return PhotoId(text, span, scheme, f"s{g[1]}-{g[2]}", {"year": year, "number": int(g[2])}, None,
+                       _year_range(year))
+    if scheme == "ksc_date":
+        y, mo, d = g[1][:4], g[1][4:6], g[1][6:]
+        if not (1 <= int(mo) <= 12 and 1 <= int(d) <= 31):
+            return None
+        day = f"{y}-{mo}-{d}"
+        return PhotoId(text, span, scheme, text.upper().replace("KSC", "KSC", 1),
+                       {"date": day, "type": g[2].upper(), "rest": g[3]}, None, (day, day))
+    if scheme == "ksc":
+        year = _year2(g[2] or g[3])
+        series = (g[1] or g[4]).upper()
+        return PhotoId(text, span, scheme, f"ksc-{(g[2] or g[3])}{series.lower()}-{int(g[5]):04d}",
+                       {"year": year, "series": series, "number": int(g[5])}, None, _year_range(year))
+    if scheme == "pia":
+        return PhotoId(text, span, scheme, f"PIA{g[1]}", {"number": int(g[1])}, None, None)
+    if scheme == "grc":
+        year = int(g[1])
+        return PhotoId(text, span, scheme, f"GRC-{year}-{g[2].upper()}-{int(g[3]):05d}",
+                       {"year": year, "series": g[2].upper(), "number": int(g[3])}, None, _year_range(year))
+    if scheme == "afrc":
+        year = _year2(g[1]) if len(g[1]) == 2 else int(g[1])
+        return PhotoId(text, span, scheme, text.upper(), {"year": year, "number": int(g[2])}, None,
+                       _year_range(year))
+    if scheme == "larc":
+        year = int(g[1])
+        if not 1917 <= year <= 2040:
+            return None
+        return PhotoId(text, span, scheme, text.upper(), {"year": year, "rest": g[2]}, None, _year_range(year))
+    if scheme == "hq":
+        day = f"{g[0]}-{g[1]}-{g[2]}"
+        if not (1 <= int(g[1]) <= 12 and 1 <= int(g[2]) <= 31):
+            return None
+        return PhotoId(text, span, scheme, text, {"date": day, "number": int(g[3])}, None, (day, day))
+    return None
+
+
+def parse(text: str) -> list[PhotoId]:
+    """Every photo ID in ``text``, in order, never overlapping (first scheme in the table wins)."""
+    if not isinstance(text, str) or not text:
+        return []
+    found: list[PhotoId] = []
+    taken: list[tuple[int, int]] = []
+    for scheme, pattern in _PATTERNS:
+        for match in pattern.finditer(text):
+            start, end = match.span()
+            if any(start < e and s < end for s, e in taken):
+                continue
+            try:
+                photo = _build(scheme, match)
+            except (ValueError, IndexError):
+                photo = None
+            if photo is not None:
+                found.append(photo)
+                taken.append((start, end))
+    found.sort(key=lambda p: p.span[0])
+    return found
