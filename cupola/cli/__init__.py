@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-import sys
-
 import click
 
 from cupola.cli.common import CupolaGroup, State
@@ -31,7 +29,7 @@ def _register_commands() -> None:
     import cupola.cli as package
 
     for module in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
-        if module.name in ("common",):
+        if module.name in ("common",) or module.name.startswith("_"):
             continue
         loaded = importlib.import_module(f"cupola.cli.{module.name}")
         register = getattr(loaded, "register", None)
@@ -45,7 +43,3 @@ _register_commands()
 def main() -> None:
     cli(prog_name="cupola")
 
-
-if __name__ == "__main__":
-    main()
-    sys.exit(0)
