@@ -1,0 +1,78 @@
+"""Semantic search and "more like this" over an archive's vectors.
+
+``semantic_search(archive, text)`` embeds the query (model loaded once per process, queries cached)
+and returns ``[(record_id, cosine), ...]`` best first. An archive without vectors (ingested with
+``--no-vectors``) answers with an empty list and a warning in the log; ``vector_status`` tells the
+caller so it can say "run `cupola embed`".
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+import numpy as np
+
+from cupola.archive import Archive
+from cupola.embed import ann
+from cupola.embed.model import get_embedder
+from cupola.embed.store import VectorSet, open_vectors, status
+from cupola.embed.text import record_text
+from cupola.errors import NotFound
+
+log = logging.getLogger("cupola")
+MAX_K = 10_000
+
+vector_status = status
+
+
+def _results(vset: VectorSet, rows: np.ndarray, scores: np.ndarray) -> list[tuple[str, float]]:
+    ids = vset.ids
+    return [(ids[int(r)], float(s)) for r, s in zip(rows, scores, strict=True)]
+
+
+def _allowed_rows(vset: VectorSet, allowed_ids: Iterable[str]) -> np.ndarray:
+    rows = vset.rows
+    found = [rows[i] for i in allowed_ids if i in rows]
+    return np.unique(np.array(found, dtype=np.int64))
+
+
+def search_vector(archive: Archive, vector: np.ndarray, k: int = 100,
+                  allowed_ids: Iterable[str] | None = None) -> list[tuple[str, float]]:
+    """Nearest records to a vector (unit length, the model's space)."""
+    vset = open_vectors(archive)
+    if len(vset) == 0:
+        log.warning("%s has no vectors: semantic search is empty (run `cupola embed`)", archive.path)
+        return []
+    k = max(0, min(int(k), MAX_K))
+    allowed = None if allowed_ids is None else _allowed_rows(vset, allowed_ids)
+    if allowed is not None and len(allowed) == 0:
+        return []
+    rows, scores = ann.search(vset, vector, k, allowed)
+    return _results(vset, rows, scores)
+
+
+def semantic_search(archive: Archive, text: str, k: int = 100,
+                    allowed_ids: Iterable[str] | None = None) -> list[tuple[str, float]]:
+    """Records whose text is nearest in meaning to ``text``; only ``allowed_ids`` when given."""
+    if not text or not text.strip():
+        return []
+    if len(open_vectors(archive)) == 0:
+        return search_vector(archive, np.zeros(1, dtype=np.float32), k, allowed_ids)
+    return search_vector(archive, get_embedder().embed_query(text), k, allowed_ids)
+
+
+def similar_to(archive: Archive, record_id: str, k: int = 20) -> list[tuple[str, float]]:
+    """Records most like ``record_id`` (itself excluded)."""
+    vset = open_vectors(archive)
+    vector = vset.vector_of(record_id)
+    if vector is None:
+        record = archive.get(record_id, with_provenance=False)
+        if record is None:
+            raise NotFound(f"no record {record_id!r}", hint="ids are as published, e.g. as11-40-5903")
+        text = record_text(record)
+        if not text.strip() or len(vset) == 0:
+            return []
+        vector = get_embedder().embed([text])[0]
+    hits = search_vector(archive, vector, k + 1)
+    return [(i, s) for i, s in hits if i != record_id][:k]
