@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+from functools import lru_cache
 from typing import Any
 
 from cupola.enrich import credit as credit_mod
@@ -63,9 +64,12 @@ def _analyze(text: Any) -> dict[str, Any]:
     result["credit"] = credit[0] if credit else None
 
     masked = id_spans + credit_spans
-    candidates = _candidates(text, folded, masked)
+    mask = bytearray(len(text) + 1)
+    for start, end in masked:
+        mask[start:end] = b"\x01" * (end - start)
+    candidates = _candidates(text, folded, masked, mask)
     chosen = _select(candidates)
-    chosen = _post_rules(text, chosen)
+    chosen = _post_rules(text, folded, chosen)
     for start, end, kind, name, confidence in chosen:
         label = _KIND_LABEL[kind]
         if name.lower() not in {v.lower() for v in result[label]}:
@@ -93,11 +97,12 @@ def _analyze(text: Any) -> dict[str, Any]:
 Candidate = tuple[int, int, str, str, float]
 
 
-def _candidates(text: str, folded: str, masked: list[tuple[int, int]]) -> list[Candidate]:
+def _candidates(text: str, folded: str, masked: list[tuple[int, int]], mask: bytearray) -> list[Candidate]:
     out: list[Candidate] = []
-    apollo = bool(_APOLLO_CONTEXT.search(text)) and not _SHUTTLE_CONTEXT.search(text)
+    apollo = ("apollo" in folded or "module" in folded) and bool(_APOLLO_CONTEXT.search(text)) \
+        and not _SHUTTLE_CONTEXT.search(text)
     for start, end, entry in gazetteer.scan(text, folded):
-        if any(start < e and s < end for s, e in masked):
+        if mask.find(1, start, end) != -1:
             continue
         if entry.kind == "apollo_craft":
             if apollo:
@@ -110,14 +115,16 @@ def _candidates(text: str, folded: str, masked: list[tuple[int, int]]) -> list[C
         if entry.kind == "place" and entry.detail == "city":
             confidence = 0.6
         out.append((start, end, entry.kind, entry.name, confidence))
-    for finder in (patterns.missions, patterns.vehicles, patterns.places, patterns.organizations):
-        for start, end, kind, name, confidence in finder(text):
-            if not any(start < e and s < end for s, e in masked):
+    finds = (patterns.missions(text, folded), patterns.vehicles(text), patterns.places(text, folded),
+             patterns.organizations(text))
+    for found in finds:
+        for start, end, kind, name, confidence in found:
+            if mask.find(1, start, end) == -1:
                 if kind == "mission":
                     mission = kb_mod.lookup_mission(name)
                     name, confidence = (mission.name, 0.95) if mission else (name, 0.7)
                 out.append((start, end, kind, name, confidence))
-    for start, end, name, confidence in people.find_people(text, masked):
+    for start, end, name, confidence in people.find_people(text, masked, mask):
         out.append((start, end, "person", name, confidence))
     return out
 
@@ -128,18 +135,18 @@ _PRIORITY = {"mission": 0, "vehicle": 1, "organization": 2, "person": 3, "place"
 def _select(candidates: list[Candidate]) -> list[Candidate]:
     """Longest mention wins its span; on equal length: mission > vehicle > org > person > place."""
     ranked = sorted(candidates, key=lambda c: (-(c[1] - c[0]), _PRIORITY[c[2]], -c[4], c[0]))
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(max((c[1] for c in candidates), default=0) + 1)
     chosen = []
     for cand in ranked:
         start, end = cand[0], cand[1]
-        if any(start < e and s < end for s, e in taken):
+        if taken.find(1, start, end) != -1:
             continue
-        taken.append((start, end))
+        taken[start:end] = b"\x01" * (end - start)
         chosen.append(cand)
     return sorted(chosen, key=lambda c: c[0])
 
 
-def _post_rules(text: str, chosen: list[Candidate]) -> list[Candidate]:
+def _post_rules(text: str, folded: str, chosen: list[Candidate]) -> list[Candidate]:
     names = {c[3] for c in chosen}
     out = []
     has_orbiter = any(n.startswith("Space Shuttle ") for n in names)
@@ -151,7 +158,7 @@ def _post_rules(text: str, chosen: list[Candidate]) -> list[Candidate]:
             if name in ("Command Module", "Lunar Module") and any(n.startswith(name + " ") for n in names):
                 continue
         out.append(cand)
-    for start, end, kind, name, confidence in patterns.generic_craft(text):
+    for start, end, kind, name, confidence in patterns.generic_craft(text, folded):
         if name not in names and not any(n.startswith(name.split()[0]) and n != name and
                                          c[2] == "vehicle" for c in out for n in [c[3]]):
             out.append((start, end, kind, name, confidence))
@@ -159,6 +166,7 @@ def _post_rules(text: str, chosen: list[Candidate]) -> list[Candidate]:
     return sorted(out, key=lambda c: c[0])
 
 
+@lru_cache(maxsize=65536)
 def _entity_id(kind: str, name: str) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
     return f"{kind}:{slug}"

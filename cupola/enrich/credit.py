@@ -11,6 +11,8 @@ _CREDIT = re.compile(r"\b(?:Photo|Image|Video|Picture|Photograph)?\s*[Cc]redits?
 def find_credit(text: str) -> tuple[str, tuple[int, int]] | None:
     """(credit text, span of the whole credit line) or None."""
     best = None
+    if "redit" not in text and "REDIT" not in text:
+        return None
     for m in _CREDIT.finditer(text):
         best = m
     if best is None:

@@ -129,14 +129,42 @@ def _value(kind: str, m: re.Match[str]) -> tuple[str, str] | None:
     return None
 
 
+_MONTH_SEEN = re.compile(r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?")
+_MONTH_KINDS = {"day_range_dmy", "span_md_md_y", "day_range_mdy", "month_range", "mdy", "dmy", "my", "md",
+                "dm", "month_only"}
+_VAGUE_WORDS = ("early", "mid", "late", "spring", "summer", "fall", "autumn", "winter")
+
+
+def _windows(text: str) -> list[tuple[int, int]]:
+    """Stretches of text around month names, merged: the only places month rules can match."""
+    spans: list[tuple[int, int]] = []
+    for m in _MONTH_SEEN.finditer(text):
+        start, end = max(0, m.start() - 40), min(len(text), m.end() + 40)
+        if spans and start <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+    return spans
+
+
 def find_dates(text: str, masked: list[tuple[int, int]] | None = None) -> list[DateMention]:
     """Every date mention in order of appearance; ``masked`` spans (photo IDs, names) are skipped."""
     if not text:
         return []
     taken: list[tuple[int, int]] = list(masked or [])
     found: list[DateMention] = []
+    windows = _windows(text)
+    lowered = text.lower()
     for kind, pattern in _RULES:
-        for match in pattern.finditer(text):
+        if kind in _MONTH_KINDS:
+            matches = [m for start, end in windows for m in pattern.finditer(text, start, end)]
+        elif kind == "numeric" and "/" not in text and "-" not in text:
+            continue
+        elif kind == "vague_year" and not any(word in lowered for word in _VAGUE_WORDS):
+            continue
+        else:
+            matches = pattern.finditer(text)
+        for match in matches:
             start, end = match.span()
             if any(start < e and s < end for s, e in taken):
                 continue
@@ -150,7 +178,9 @@ def find_dates(text: str, masked: list[tuple[int, int]] | None = None) -> list[D
             if result is None:
                 continue
             value, precision = result
-            found.append(DateMention(match.group(0).strip(), value, precision, (start, end),
+            if kind == "month_only":
+                start = match.start("m")
+            found.append(DateMention(text[start:end].strip(), value, precision, (start, end),
                                      needs_year=value.startswith("????")))
             taken.append((start, end))
     found.sort(key=lambda d: d.span[0])

@@ -83,6 +83,7 @@ def missions() -> list[Mission]:
     return list(_mission_index()[1])
 
 
+@lru_cache(maxsize=8192)
 def lookup_mission(name: str) -> Mission | None:
     """A mission by canonical name or any alias ("Gemini IV", "GT-4", "Crew-1", "STS 41-C")."""
     if not isinstance(name, str) or not name.strip():
@@ -113,6 +114,7 @@ def suggest_missions(name: str, n: int = 3) -> list[str]:
     return out[:n]
 
 
+@lru_cache(maxsize=16384)
 def lookup_person(name: str) -> Person | None:
     """A person by any published spelling ("Aldrin, Edwin", "Buzz Aldrin", "Edwin E. Aldrin Jr.")."""
     if not isinstance(name, str) or not name.strip():

@@ -16,6 +16,14 @@ _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
                  "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
 _NUM = r"(\d{1,3}|[IVX]{1,5}\b)"
 
+_GATES = {
+    "sts84": ("sts",), "sts": ("sts",), "Apollo": ("apollo",), "Gemini": ("gemini", "gt-", "gt "),
+    "Mercury-Atlas": ("mercury", "ma-", "ma)", "ma "), "Mercury-Redstone": ("mercury", "mr-", "mr)", "mr "),
+    "Skylab": ("skylab", "sl-"), "Little Joe": ("little joe", "lj"), "Expedition": ("expedition",),
+    "soyuz": ("soyuz",), "Soyuz": ("soyuz",), "named": ("vostok", "voskhod", "shenzhou", "htv-", "atv-"),
+    "Mir": ("mir",), "crew": ("crew-",), "Artemis": ("artemis",), "Orbital": ("orbital-",), "crs": ("crs-",),
+    "cargo": ("orb-", "oa-", "ng-"), "flight": ("flight ",),
+}
 _MISSIONS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\bSTS-\d{1,2}/(\d\d)-?([A-J])\b", re.I), "sts84"),
     (re.compile(r"\bSTS[- ]?(\d{1,3})(?:[- ]?([A-J]))?(?![\w-])", re.I), "sts"),
@@ -41,8 +49,17 @@ _MISSIONS: list[tuple[re.Pattern[str], str]] = [
 ]
 
 
-def missions(text: str) -> Iterator[Mention]:
+_ALL_GATES = frozenset(g for gates in _GATES.values() for g in gates)
+
+
+def missions(text: str, folded: str | None = None) -> Iterator[Mention]:
+    folded = folded if folded is not None else text.lower()
+    present = {gate for gate in _ALL_GATES if gate in folded}
+    if not present:
+        return
     for pattern, family in _MISSIONS:
+        if present.isdisjoint(_GATES[family]):
+            continue
         for m in pattern.finditer(text):
             name = _mission_name(family, m)
             if name:
@@ -146,20 +163,39 @@ _STATE = re.compile(r"(?<=[A-Za-z.], )(" + "|".join(re.escape(k) for k in sorted
 _TRIM = re.compile(r"^(?:The|A|An|At|In|On|From|To|NASA's|NASA’s|Of|And)\s+")
 
 
+_FACILITY_WORDS = ("Facility", "Building", "Center", "Centre", "Complex", "Annex", "Air Force", "Naval Air",
+                   "Museum", "Observatory", "Airport", "Proving Ground", "Test Stand", "Arsenal", "Cosmodrome")
+_ORG_WORDS = ("Corporation", "Corp.", "Company", "Inc.", "Incorporated", "Aeronautical", "Aerospace",
+              "Aircraft", "Committee", "Agency", "Institute", "University", "Association", "Society",
+              "Foundation", "Council", "Commission", "Laboratories", "Engineers", "Department of")
+_GEO_WORDS = ("Ocean", "Sea", "Gulf", "Bay", "Strait", "River", "Mountain", "Range", "Valley", "Peninsula",
+              "Basin", "Desert", "Island", "Lake", "Plateau", "Delta", "Canyon", "Glacier", "Volcano", "Sound",
+              "Channel", "Reef", "Falls", "National", "Archipelago", "Mount", "Mt.", "Isle", "Cape", "Rio ",
+              "Ozero", "Sierra", "Lago")
+_AIRCRAFT_GATE = re.compile(r"[A-Z]-\d|[A-Z]\d-")
+
+
 def vehicles(text: str) -> Iterator[Mention]:
-    for m in _AIRCRAFT.finditer(text):
-        yield m.start(), m.end(), "vehicle", m.group(0), 0.7
-    for m in _SHIP.finditer(text):
-        yield m.start(), m.end(), "vehicle", m.group(0), 0.85
+    if _AIRCRAFT_GATE.search(text):
+        for m in _AIRCRAFT.finditer(text):
+            yield m.start(), m.end(), "vehicle", m.group(0), 0.7
+    if "USS " in text or " Star" in text:
+        for m in _SHIP.finditer(text):
+            yield m.start(), m.end(), "vehicle", m.group(0), 0.85
 
 
-def generic_craft(text: str) -> Iterator[Mention]:
+def generic_craft(text: str, folded: str | None = None) -> Iterator[Mention]:
+    folded = folded if folded is not None else text.lower()
+    if "spacecraft" not in folded and "capsule" not in folded and "cupsule" not in folded:
+        return
     for m in _GENERIC_CRAFT.finditer(text):
         yield m.start(), m.end(), "vehicle", f"{m.group(1).capitalize()} spacecraft", 0.6
 
 
-def places(text: str) -> Iterator[Mention]:
-    for m in _PAD.finditer(text):
+def places(text: str, folded: str | None = None) -> Iterator[Mention]:
+    folded = folded if folded is not None else text.lower()
+    pads = _PAD.finditer(text) if ("pad" in folded or "complex" in folded or "lc" in folded) else ()
+    for m in pads:
         pad = (m.group(1) or m.group(2) or "").upper()
         if m.group(2):
             yield m.start(), m.end(), "place", f"Space Launch Complex {pad}", 0.85
@@ -167,20 +203,29 @@ def places(text: str) -> Iterator[Mention]:
             yield m.start(), m.end(), "place", f"Launch Complex {pad}", 0.85
         else:
             yield m.start(), m.end(), "place", f"Pad {pad}", 0.7
-    for pattern, confidence in ((_FACILITY, 0.6), (_GEO_SUFFIX, 0.7), (_GEO_PREFIX, 0.7)):
+    has_facility = any(word in text for word in _FACILITY_WORDS)
+    has_geo = any(word in text for word in _GEO_WORDS)
+    for pattern, confidence, wanted in ((_FACILITY, 0.6, has_facility), (_GEO_SUFFIX, 0.7, has_geo),
+                                        (_GEO_PREFIX, 0.7, has_geo)):
+        if not wanted:
+            continue
         for m in pattern.finditer(text):
             start, end, name = _trimmed(m)
             if name is None or any(word in _LUNAR for word in name.split()):
                 continue
             name = name.replace("Straight", "Strait")
             yield start, end, "place", name, confidence
-    for m in _OCEAN.finditer(text):
-        yield m.start(), m.end(), "place", f"{m.group(1)} Ocean", 0.5
-    for m in _STATE.finditer(text):
-        yield m.start(), m.end(), "place", STATE_ABBREV[m.group(1)], 0.8
+    if "Atlantic" in text or "Pacific" in text or "Indian" in text or "Arctic" in text:
+        for m in _OCEAN.finditer(text):
+            yield m.start(), m.end(), "place", f"{m.group(1)} Ocean", 0.5
+    if ", " in text:
+        for m in _STATE.finditer(text):
+            yield m.start(), m.end(), "place", STATE_ABBREV[m.group(1)], 0.8
 
 
 def organizations(text: str) -> Iterator[Mention]:
+    if not any(word in text for word in _ORG_WORDS):
+        return
     for m in _ORG.finditer(text):
         start, end, name = _trimmed(m)
         if name:

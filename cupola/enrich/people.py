@@ -15,9 +15,13 @@ from functools import lru_cache
 from cupola.enrich import kb
 from cupola.enrich.names import fold
 
-_TOKEN = re.compile(r"(?<![\w.-])(?:(?:[A-Z]\.){2,}|[A-Z]\.|\((?:[A-Z][a-z]+)\)|\"[A-Z][a-z]+\"|"
+_TOKEN = re.compile(r"(?:(?:[A-Z]\.){2,}|[A-Z]\.|\((?:[A-Z][a-z]+)\)|\"[A-Z][a-z]+\"|"
                     r"(?:Mc|Mac|O'|O’|D')?[A-ZÀ-Þ][a-zà-ÿ]+(?:[-'][A-ZÀ-Þ]?[a-zà-ÿ]+)*|"
                     r"von|van|der|de|bin|al|da|del|la|Jr\.?|Sr\.?|II|III|IV)(?![\w-])")
+# two or more name-like tokens in a row: the only stretches worth tokenising
+_RUN = re.compile(r"(?:[A-Z]\.|[A-ZÀ-Þ][\wà-ÿ'’\"-]*\.?|\([A-Z][a-z]+\))"
+                  r"(?:(?: |, (?=Jr|Sr|II|III|IV))(?:[A-Z]\.|[A-ZÀ-Þ][\wà-ÿ'’\"-]*\.?|\([A-Z][a-z]+\)|"
+                  r"von |van |der |de |bin |al |da |del |la )+)+")
 _POSSESSIVE = re.compile(r"['’]s$")
 _PARTICLES = {"von", "van", "der", "de", "bin", "al", "da", "del", "la"}
 _SUFFIX = {"Jr", "Jr.", "Sr", "Sr.", "II", "III", "IV"}
@@ -85,22 +89,39 @@ def split_name(name: str) -> tuple[str, str]:
     return (givens[0] if givens else "", surname)
 
 
-def find_people(text: str, masked: list[tuple[int, int]]) -> list[tuple[int, int, str, float]]:
+def find_people(text: str, masked: list[tuple[int, int]],
+                mask: bytearray | None = None) -> list[tuple[int, int, str, float]]:
     """(start, end, canonical, confidence) for each person mention, in order."""
+    if mask is None:
+        mask = bytearray(len(text) + 1)
+        for start, end in masked:
+            mask[start:end] = b"\x01" * (end - start)
     out = []
-    for run in _runs(text, masked):
+    for run in _runs(text, mask):
+        if len(run) < 2:
+            continue
         found = _person(text, run)
         if found:
             out.append(found)
     return out
 
 
-def _runs(text: str, masked: list[tuple[int, int]]) -> list[list[re.Match[str]]]:
+def _runs(text: str, mask: bytearray) -> list[list[re.Match[str]]]:
+    runs: list[list[re.Match[str]]] = []
+    for stretch in _RUN.finditer(text):
+        runs.extend(_runs_in(text, mask, max(0, stretch.start() - 1), stretch.end()))
+    return runs
+
+
+def _runs_in(text: str, mask: bytearray, begin: int, finish: int) -> list[list[re.Match[str]]]:
     runs: list[list[re.Match[str]]] = []
     current: list[re.Match[str]] = []
     last_end = -1
-    for m in _TOKEN.finditer(text):
-        if any(m.start() < e and s < m.end() for s, e in masked):
+    for m in _TOKEN.finditer(text, begin, finish):
+        before = text[m.start() - 1] if m.start() else " "
+        if before.isalnum() or before in ".-_":
+            continue
+        if mask[m.start()]:
             if current:
                 runs.append(current)
             current, last_end = [], -1

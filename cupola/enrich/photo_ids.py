@@ -155,13 +155,42 @@ def _build(scheme: str, m: re.Match[str]) -> PhotoId | None:
     return None
 
 
+_GATES: dict[str, frozenset[str]] = {
+    "iss": frozenset({"iss"}), "art": frozenset({"art"}), "sts": frozenset({"sts"}), "jsc": frozenset({"jsc"}),
+    "ksc_date": frozenset({"ksc"}), "ksc": frozenset({"ksc", "pl"}), "apollo": frozenset({"as"}),
+    "skylab": frozenset({"sl"}), "shuttle_esc": frozenset({"s"}), "jsc_year": frozenset({"s"}),
+    "pia": frozenset({"pia"}), "grc": frozenset({"grc", "c"}), "afrc": frozenset({"ec", "ecn", "ed", "afrc"}),
+    "larc": frozenset({"l", "lrc", "larc"}),
+}
+# letters right before a digit ("ISS054", "KSC-98", "S82"): which schemes can be present at all
+_PREFIX_SCAN = re.compile(r"[A-Za-z]-?\d")
+_DIGIT_GATE = re.compile(r"\d[A-J] ?-|\dHQ")
+
+
 def parse(text: str) -> list[PhotoId]:
     """Every photo ID in ``text``, in order, never overlapping (first scheme in the table wins)."""
     if not isinstance(text, str) or not text:
         return []
     found: list[PhotoId] = []
     taken: list[tuple[int, int]] = []
+    prefixes = set()
+    for m in _PREFIX_SCAN.finditer(text):
+        end = m.start() + 1
+        start = end
+        while start > 0 and end - start < 4 and text[start - 1].isalpha():
+            start -= 1
+        prefixes.add(text[start:end].lower())
+    digit_gate = None
     for scheme, pattern in _PATTERNS:
+        gate = _GATES.get(scheme)
+        if gate is not None:
+            if gate.isdisjoint(prefixes):
+                continue
+        else:
+            if digit_gate is None:
+                digit_gate = bool(_DIGIT_GATE.search(text))
+            if not digit_gate:
+                continue
         for match in pattern.finditer(text):
             start, end = match.span()
             if any(start < e and s < end for s, e in taken):
