@@ -1,0 +1,174 @@
+"""images-api compatible routes: ``/search``, ``/asset``, ``/metadata``, ``/captions``, ``/album``.
+
+Existing clients of images-api.nasa.gov work unchanged against a local archive: the same parameters,
+the same collection+json answers (paging links included) and NASA's ``{"reason": ...}`` error bodies.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from cupola.api import collection as cj
+from cupola.api.context import base_url, run, state_of
+from cupola.api.errors import ApiError
+from cupola.model import MEDIA_TYPES, Record
+
+router = APIRouter(tags=["images-api"])
+
+SEARCH_PARAMS = ("q", "center", "description", "description_508", "keywords", "location", "media_type",
+                 "nasa_id", "photographer", "secondary_creator", "title", "year_start", "year_end")
+PAGING_PARAMS = ("page", "page_size")
+DEFAULT_PAGE_SIZE = 100
+NO_PARAMETER = "Expected 'q' text search parameter or other keywords."
+_YEAR = re.compile(r"^\d{4}$")
+# images-api parameter -> search filter name (comma-separated values become several values)
+FILTER_OF = {"center": "center", "media_type": "media_type", "keywords": "keyword", "location": "location",
+             "photographer": "photographer", "secondary_creator": "secondary_creator", "nasa_id": "nasa_id",
+             "title": "title", "description": "description", "description_508": "description",
+             "year_start": "year_start", "year_end": "year_end"}
+SPLIT_ON_COMMA = ("center", "media_type", "keywords")
+
+
+def _int_param(params: dict[str, str], name: str, default: int, low: int, high: int) -> int:
+    value = params.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit() or not low <= int(value) <= high:
+        raise ApiError(400, f"Invalid {name}: {value!r}; expected a whole number from {low} to {high}.")
+    return int(value)
+
+
+def search_request(params: dict[str, str], max_page_size: int) -> tuple[str, dict[str, list[str]], int, int]:
+    """images-api parameters -> (free text, search filters, page, page_size); 400 with ``reason`` if bad."""
+    given = {k: v.strip() for k, v in params.items() if k in SEARCH_PARAMS and v.strip()}
+    if not given:
+        raise ApiError(400, NO_PARAMETER)
+    page = _int_param(params, "page", 1, 1, 1_000_000)
+    page_size = _int_param(params, "page_size", DEFAULT_PAGE_SIZE, 1, max_page_size)
+    filters: dict[str, list[str]] = {}
+    for name, value in given.items():
+        if name == "q":
+            continue
+        if name in ("year_start", "year_end") and not _YEAR.match(value):
+            raise ApiError(400, f"Invalid {name}: {value!r}; expected a four-digit year (YYYY).")
+        values = [v.strip() for v in value.split(",")] if name in SPLIT_ON_COMMA else [value]
+        values = [v for v in values if v]
+        if name == "media_type":
+            bad = [v for v in values if v.lower() not in MEDIA_TYPES]
+            if bad:
+                raise ApiError(400, f"Invalid media_type: {bad[0]!r}; expected one of image, video, audio "
+                                    "(comma-separated).")
+            values = [v.lower() for v in values]
+        filters.setdefault(FILTER_OF[name], []).extend(values)
+    return given.get("q", ""), filters, page, page_size
+
+
+def _search_body(request: Request, params: list[tuple[str, str]], text: str, filters: dict[str, list[str]],
+                 page: int, page_size: int) -> dict[str, Any]:
+    from cupola.search.service import search
+
+    state = state_of(request)
+    max_results = state.settings["max_results"]
+    if (page - 1) * page_size >= max_results:
+        raise ApiError(400, f"Maximum number of search results have been displayed "
+                            f"(page * page_size may not pass {max_results}); refine your search.")
+    result = search(state.archive(), text, limit=page_size, page=page, mode="keyword", facets=False,
+                    filters=filters)
+    base = base_url(request)
+    last_page = max(1, -(-min(result.total, max_results) // page_size))
+    items = [cj.item(base, hit.record) for hit in result.hits]
+    links = cj.paging_links(f"{base}/search", params, page, page_size, result.total, last_page)
+    return cj.collection(str(request.url), items, result.total, links)
+
+
+@router.get("/search", summary="images-api search (collection+json)",
+            description="NASA Image and Video Library search over the local archive. Parameters: q, center, "
+                        "description, description_508, keywords, location, media_type, nasa_id, page, "
+                        "page_size, photographer, secondary_creator, title, year_start, year_end. "
+                        "At least one search parameter is required.")
+async def nasa_search(request: Request) -> JSONResponse:
+    state = state_of(request)
+    params = dict(request.query_params)
+    text, filters, page, page_size = search_request(params, state.settings["max_page_size"])
+    pairs = list(request.query_params.multi_items())
+    key = ("search", str(request.base_url), tuple(sorted(pairs)))
+    body = await run(request, state.cached, key,
+                     lambda: _search_body(request, pairs, text, filters, page, page_size))
+    return JSONResponse(body)
+
+
+def _record_or_404(request: Request, nasa_id: str) -> Record:
+    record = state_of(request).archive().get(nasa_id, with_provenance=False)
+    if record is None:
+        raise ApiError(404, f"No AssetDB records for nasaid={nasa_id}")
+    return record
+
+
+@router.get("/asset/{nasa_id:path}", summary="images-api asset manifest")
+async def nasa_asset(request: Request, nasa_id: str) -> JSONResponse:
+    record = await run(request, _record_or_404, request, nasa_id)
+    base = base_url(request)
+    items = [{"href": url} for url in cj.manifest_urls(base, record)]
+    return JSONResponse(cj.collection(f"{base}/asset/{cj.quote_id(nasa_id)}", items))
+
+
+@router.get("/metadata/{nasa_id:path}", summary="images-api metadata location")
+async def nasa_metadata(request: Request, nasa_id: str) -> JSONResponse:
+    record = await run(request, _record_or_404, request, nasa_id)
+    return JSONResponse({"location": cj.metadata_url(base_url(request), record.id)})
+
+
+@router.get("/captions/{nasa_id:path}", summary="images-api captions location")
+async def nasa_captions(request: Request, nasa_id: str) -> JSONResponse:
+    record = await run(request, _record_or_404, request, nasa_id)
+    for position, asset in enumerate(record.assets):
+        if asset.get("role") == "captions":
+            url = cj.asset_url(base_url(request), record, position)
+            if url:
+                return JSONResponse({"location": url})
+    raise ApiError(404, f"No captions for nasaid={nasa_id}")
+
+
+def album_members(request: Request, name: str) -> list[str]:
+    """Ids of the records whose ``album`` holds ``name`` (case-insensitive), in search order."""
+    from cupola.search.service import MAX_LIMIT, search
+
+    archive = state_of(request).archive()
+    words = " ".join(re.findall(r"[A-Za-z0-9]+", name))
+    if not words:
+        return []
+    wanted = name.strip().lower()
+    found: list[str] = []
+    page = 1
+    while page <= state_of(request).settings["max_results"] // MAX_LIMIT:
+        result = search(archive, f'"{words}"', limit=MAX_LIMIT, page=page, facets=False)
+        for hit in result.hits:
+            if any(a.lower() == wanted for a in hit.record.album):
+                found.append(hit.id)
+        if page * MAX_LIMIT >= result.total or not result.hits:
+            break
+        page += 1
+    return found
+
+
+@router.get("/album/{album_name}", summary="images-api album (records' album field)")
+async def nasa_album(request: Request, album_name: str) -> JSONResponse:
+    state = state_of(request)
+    params = dict(request.query_params)
+    page = _int_param(params, "page", 1, 1, 1_000_000)
+    page_size = _int_param(params, "page_size", DEFAULT_PAGE_SIZE, 1, state.settings["max_page_size"])
+    ids = await run(request, state.cached, ("album", album_name), lambda: album_members(request, album_name))
+    chunk = ids[(page - 1) * page_size: page * page_size]
+    if not chunk:
+        raise ApiError(404, f'No assets found for album="{album_name}" page={page}')
+    records = await run(request, lambda: state.archive().get_many(chunk))
+    base = base_url(request)
+    items = [cj.item(base, records[i]) for i in chunk if i in records]
+    last_page = max(1, -(-len(ids) // page_size))
+    links = cj.paging_links(f"{base}/album/{cj.quote_id(album_name)}", list(request.query_params.multi_items()),
+                            page, page_size, len(ids), last_page)
+    return JSONResponse(cj.collection(str(request.url), items, len(ids), links))
