@@ -11,7 +11,7 @@ import sys
 import time
 
 import pytest
-from conftest import RAW_APOLLO, SAMPLE, sample_items
+from conftest import RAW_APOLLO, sample_items
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+
 import click
 
 from cupola.cli.common import CupolaGroup, State

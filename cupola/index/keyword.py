@@ -22,7 +22,7 @@ import tantivy
 from cupola.archive import Archive
 from cupola.model import ENTITY_KINDS, Record
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 TEXT_FIELDS = ("title", "keywords", "caption", "other")
 FIELD_BOOSTS = {"title": 3.0, "keywords": 2.0, "caption": 1.0, "other": 0.5}
 FACET_FIELDS = ("center", "media_type", "year", "keyword", "source", *ENTITY_KINDS, "event")
@@ -44,7 +44,7 @@ def build_schema() -> tantivy.Schema:
         if name != "nasa_id":
             sb.add_text_field(name, tokenizer_name="raw", fast=True)
         sb.add_text_field(f"{name}_l", tokenizer_name="raw", index_option="basic")
-    for name in ("year", "date_lo", "date_hi", "cluster_rep"):
+    for name in ("year", "date_lo", "date_hi", "cluster_rep", "recent"):
         sb.add_integer_field(name, indexed=True, fast=True)
     for name in ("lat", "lon"):
         sb.add_float_field(name, indexed=True, fast=True)
@@ -73,7 +73,12 @@ def entity_names(record: Record, kind: str) -> list[str]:
     return names
 
 
-def record_document(record: Record) -> tantivy.Document:
+def recent_key(bounds: tuple[int, int] | None, seq: int) -> int:
+    """A unique sort key, newest first: the latest day the date may mean, then the archive seq."""
+    return (bounds[1] if bounds else 0) * (1 << 32) + (seq & 0xFFFFFFFF)
+
+
+def record_document(record: Record, seq: int = 0) -> tantivy.Document:
     doc = tantivy.Document()
     doc.add_text("id", record.id)
     doc.add_text("title", record.title or "")
@@ -111,6 +116,7 @@ def record_document(record: Record) -> tantivy.Document:
     if bounds:
         doc.add_integer("date_lo", bounds[0])
         doc.add_integer("date_hi", bounds[1])
+    doc.add_integer("recent", recent_key(bounds, seq))
     representative = not record.cluster or record.cluster.get("role", "representative") == "representative"
     doc.add_integer("cluster_rep", 1 if representative else 0)
     if record.lat is not None and record.lon is not None:
@@ -164,10 +170,10 @@ def _index_records(index: tantivy.Index, archive: Archive, since: int, delete_fi
     writer = index.writer(WRITER_HEAP, 1)
     count = 0
     try:
-        for _seq, record in archive.iter_records(since):
+        for seq, record in archive.iter_records(since):
             if delete_first:
                 writer.delete_documents_by_term("id", record.id)
-            writer.add_document(record_document(record))
+            writer.add_document(record_document(record, seq))
             count += 1
         if delete_first:
             for (record_id,) in archive.conn.execute("SELECT id FROM deleted WHERE seq > ?", (since,)):

@@ -26,8 +26,9 @@ EXACT_FILTERS = {"center", "media_type", "source", "keyword", "nasa_id", "person
                  "organization", "event", "cluster_id"}
 PHRASE_FILTERS = {"photographer": "photographer", "secondary_creator": "secondary_creator",
                   "location": "location", "title": "title_f", "description": "caption_f"}
-_SAFE = re.compile(r"[^\w]+", re.UNICODE)
+_SAFE = re.compile(r"[\W_]+", re.UNICODE)
 FUZZY_MIN_LENGTH = 4
+FUZZY_MAX_LENGTH = 30
 
 
 @dataclass
@@ -39,9 +40,8 @@ class BuiltQuery:
 
 
 def _text_clause(index: tantivy.Index, text: str, boost: float = 1.0) -> tantivy.Query:
-    safe = _SAFE.sub(" ", text).strip()
-    quoted = f'"{safe}"' if " " in safe else safe
-    query = index.parse_query(quoted, list(TEXT_FIELDS), field_boosts=FIELD_BOOSTS)
+    safe = _SAFE.sub(" ", text).strip()  # quoted, so words like AND / OR / TO are never syntax
+    query = index.parse_query(f'"{safe}"', list(TEXT_FIELDS), field_boosts=FIELD_BOOSTS)
     return Query.boost_query(query, boost) if boost != 1.0 else query
 
 
@@ -125,7 +125,7 @@ def build(index: tantivy.Index, searcher: tantivy.Searcher, parsed: ParsedQuery,
     fuzzy_words: list[str] = []
     for word in words:
         clause = _text_clause(index, word)
-        if fuzzy and len(word) >= FUZZY_MIN_LENGTH and not word.isdigit() and not _known(searcher, index, word):
+        if fuzzy and FUZZY_MIN_LENGTH <= len(word) <= FUZZY_MAX_LENGTH and not word.isdigit() and not _known(searcher, index, word):
             fuzzy_words.append(word)
             clause = Query.boolean_query([(Occur.Should, clause), (Occur.Should, _fuzzy_clause(schema, word))])
         text_clauses.append(clause)

@@ -36,7 +36,8 @@ FIELD_ALIASES = {
 _TOKEN = re.compile(r'''(?P<neg>-)?(?:(?P<field>[A-Za-z_]+):(?:"(?P<fq>[^"]*)"|(?P<fv>[^\s"]+))|"(?P<phrase>[^"]*)"|(?P<word>[^\s"]+))''')
 _YEAR = re.compile(r"^(\d{4})(?:(?:\.\.|-)(\d{4}))?$")
 _DAY = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
-_WORD_CHARS = re.compile(r"[\w]+", re.UNICODE)
+_WORD_CHARS = re.compile(r"[^\W_]+", re.UNICODE)
+MAX_WORD_CHARS = 64
 
 
 @dataclass
@@ -149,7 +150,7 @@ def parse(text: str | None) -> ParsedQuery:
 
 def _add_text(query: ParsedQuery, raw: str, negative: bool) -> None:
     is_prefix = raw.endswith("*") and not negative
-    words = _WORD_CHARS.findall(raw)
+    words = [w[:MAX_WORD_CHARS] for w in _WORD_CHARS.findall(raw)]
     if not words:
         return
     if is_prefix and len(words) == 1 and len(words[0]) >= 2:

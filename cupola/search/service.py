@@ -96,14 +96,20 @@ def search(archive: Archive, query: str | None, *, limit: int = 20, page: int = 
     if mode != "keyword" and not parsed.has_text:
         mode = "keyword"  # nothing to embed: a filter-only or empty query
     offset = (page - 1) * limit
-    depth = offset + limit
-    if mode == "keyword":
-        ranked, total = _keyword_ranked(index, searcher, parsed, built, depth * 3 + 50)
-    else:
-        ranked, total = _fused(archive, index, searcher, parsed, built, mode, max(depth * 3, HYBRID_DEPTH))
+    depth = max((offset + limit) * 2, 50)
+    while True:  # deepen until the page is full after collapsing clusters, or the candidates run out
+        if mode == "keyword":
+            ranked, total = _keyword_ranked(index, searcher, parsed, built, depth)
+        else:
+            ranked, total = _fused(archive, index, searcher, parsed, built, mode, max(depth, HYBRID_DEPTH))
+        hits, complete = _collapse_and_page(archive, ranked, offset, limit, expand)
+        if complete or len(ranked) < depth or mode != "keyword":
+            break
+        depth *= 4
     if built.fuzzy_words:
         notes.append("matched approximately: " + ", ".join(built.fuzzy_words))
-    hits = _collapse_and_page(archive, ranked, offset, limit, expand)
+    if mode == "keyword":
+        total = _collapsed_total(searcher, built.query, total)
     facet_counts = _facets(searcher, built.query) if facets else {}
     return SearchResult(query or "", mode, total, page, limit, hits, facet_counts, parsed,
                         (time.perf_counter() - started) * 1000, notes)
@@ -125,7 +131,7 @@ def _ids(searcher: tantivy.Searcher, hits: list[tuple[Any, Any]]) -> list[tuple[
 def _keyword_ranked(index: tantivy.Index, searcher: tantivy.Searcher, parsed: ParsedQuery,
                     built: keyword.BuiltQuery, depth: int) -> tuple[list[tuple[str, float]], int]:
     if not parsed.has_text:  # empty or filter-only query: newest first
-        result = searcher.search(built.query, limit=depth, order_by_field="date_hi")
+        result = searcher.search(built.query, limit=depth, order_by_field="recent")
         return [(searcher.doc(a)["id"][0], 0.0) for _k, a in result.hits], result.count
     result = searcher.search(built.query, limit=depth)
     if result.count == 0 and len(parsed.words) + len(parsed.phrases) + len(parsed.prefixes) > 1:
@@ -171,9 +177,9 @@ def _only_matching(index: tantivy.Index, searcher: tantivy.Searcher, parsed: Par
 
 
 def _collapse_and_page(archive: Archive, ranked: list[tuple[str, float]], offset: int, limit: int,
-                       expand: bool) -> list[Hit]:
-    """One hit per duplicate cluster, in rank order; then the requested page."""
-    records = archive.get_many([i for i, _ in ranked[: offset + limit + 4 * limit + 200]])
+                       expand: bool) -> tuple[list[Hit], bool]:
+    """One hit per duplicate cluster, in rank order; then the requested page (and whether it is full)."""
+    records = archive.get_many([i for i, _ in ranked])
     hits: list[Hit] = []
     by_cluster: dict[str, Hit] = {}
     for record_id, score in ranked:
@@ -196,14 +202,51 @@ def _collapse_and_page(archive: Archive, ranked: list[tuple[str, float]], offset
     if not expand:
         for hit in page:
             hit.members = []
-    return page
+    return page, len(hits) >= offset + limit
+
+
+def _rep_query(query: tantivy.Query, representative: bool) -> tantivy.Query:
+    from tantivy import Occur, Query
+
+    value = 1 if representative else 0
+    rep = Query.range_query(searcher_schema(), "cluster_rep", tantivy.FieldType.Integer, value, value)
+    return Query.boolean_query([(Occur.Must, query), (Occur.Must, rep)])
+
+
+def searcher_schema() -> tantivy.Schema:
+    from cupola.index.keyword import build_schema
+
+    global _SCHEMA
+    if _SCHEMA is None:
+        _SCHEMA = build_schema()
+    return _SCHEMA
+
+
+_SCHEMA: tantivy.Schema | None = None
+
+
+def _cluster_ids(searcher: tantivy.Searcher, query: tantivy.Query) -> set[str]:
+    result = searcher.aggregate(query, {"c": {"terms": {"field": "cluster_id", "size": 1_000_000}}})
+    return {str(b["key"]) for b in result.get("c", {}).get("buckets", [])}
+
+
+def _collapsed_total(searcher: tantivy.Searcher, query: tantivy.Query, raw_total: int) -> int:
+    """Photos, not copies: representatives matched, plus clusters matched only through a member."""
+    representatives = searcher.search(_rep_query(query, True), limit=1, count=True).count
+    if representatives == raw_total:
+        return raw_total
+    try:
+        only_members = _cluster_ids(searcher, _rep_query(query, False)) - _cluster_ids(searcher, _rep_query(query, True))
+    except ValueError:
+        return raw_total
+    return representatives + len(only_members)
 
 
 def _facets(searcher: tantivy.Searcher, query: tantivy.Query) -> dict[str, dict[str, int]]:
     spec = {name: {"terms": {"field": name, "size": FACET_SIZES.get(name, DEFAULT_FACET_SIZE)}}
             for name in FACET_FIELDS}
     try:
-        result = searcher.aggregate(query, spec)
+        result = searcher.aggregate(_rep_query(query, True), spec)  # count photos, not copies
     except ValueError as err:  # an empty index has no columns yet
         log.debug("facet aggregation failed: %s", err)
         return {name: {} for name in FACET_FIELDS}
