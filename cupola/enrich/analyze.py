@@ -115,10 +115,13 @@ def _candidates(text: str, folded: str, masked: list[tuple[int, int]], mask: byt
         if entry.kind == "place" and entry.detail == "city":
             confidence = 0.6
         out.append((start, end, entry.kind, entry.name, confidence))
+    known_ends = {(c[2], c[1]) for c in out}
     finds = (patterns.missions(text, folded), patterns.vehicles(text), patterns.places(text, folded),
              patterns.organizations(text))
     for found in finds:
         for start, end, kind, name, confidence in found:
+            if confidence <= 0.6 and (kind, end) in known_ends:
+                continue  # a generic head-word match swallowing a known name ("X of the Russian Space Agency")
             if mask.find(1, start, end) == -1:
                 if kind == "mission":
                     mission = kb_mod.lookup_mission(name)
@@ -148,22 +151,42 @@ def _select(candidates: list[Candidate]) -> list[Candidate]:
 
 def _post_rules(text: str, folded: str, chosen: list[Candidate]) -> list[Candidate]:
     names = {c[3] for c in chosen}
+    surnames = {c[3].split()[-1] for c in chosen if c[2] == "person"}
     out = []
     has_orbiter = any(n.startswith("Space Shuttle ") for n in names)
     for cand in chosen:
         name = cand[3]
+        if cand[2] == "place" and name in surnames:
+            continue  # "Davis holds a camera": the person, not the city
+        if cand[2] == "place" and text.startswith(("'s ", "’s "), cand[1]) and any(
+                c[2] in ("vehicle", "organization") and cand[1] < c[0] <= cand[1] + 4 for c in chosen):
+            continue  # "Russia's Mir": affiliation, not a place
         if cand[2] == "vehicle":
+            after = folded[cand[1]:cand[1] + 10]
+            if after.startswith((" pilot", " program", " mission", " project")) and " " in name \
+                    or name in ("Skylab", "Space Shuttle") and after.startswith((" program", " mission")):
+                continue  # "command module pilot", "Skylab mission": a role or programme, not the craft
+            if name == "Orion" and folded[max(0, cand[0] - 14):cand[0]].endswith("constellation "):
+                continue
             if name == "Space Shuttle" and has_orbiter:
                 continue
             if name in ("Command Module", "Lunar Module") and any(n.startswith(name + " ") for n in names):
                 continue
         out.append(cand)
+    capsules = _capsules()
     for start, end, kind, name, confidence in patterns.generic_craft(text, folded):
+        if names & capsules:
+            break
         if name not in names and not any(n.startswith(name.split()[0]) and n != name and
                                          c[2] == "vehicle" for c in out for n in [c[3]]):
             out.append((start, end, kind, name, confidence))
             names.add(name)
     return sorted(out, key=lambda c: c[0])
+
+
+@lru_cache(maxsize=1)
+def _capsules() -> frozenset[str]:
+    return frozenset(row[0] for row in kb_mod.load()["vehicles"] if row[1] == "capsule")
 
 
 @lru_cache(maxsize=65536)

@@ -24,11 +24,13 @@ _CITY_STOP = {
     "Surprise", "Temple", "Union", "Universal", "Liberty", "Freedom", "Wells", "Goodyear", "Pontiac",
     "Shuttle", "Orbit", "Beverly", "Tyler", "Carson", "Lawrence", "Hampton", "Bryan", "Kent", "Warren",
     "Troy", "Buffalo", "Sandy", "Marietta", "Sterling", "Kennedy", "Johnson", "Glenn", "Armstrong",
-    "Young", "Grissom", "Shepard", "Cooper", "Carpenter", "Schirra", "Conrad", "Gordon", "Bean", "Scott",
+    "Young", "Grissom", "Houston Street", "Shepard", "Cooper", "Carpenter", "Schirra", "Conrad", "Gordon", "Bean", "Scott",
     "Irwin", "Duke", "Mitchell", "Roosa", "Worden", "Lovell", "Haise", "Swigert", "Collins", "Aldrin",
     "Chaffee", "White", "Stafford", "Cernan", "Borman", "Anders", "McDivitt", "Evans", "Schmitt",
     "Cassini", "Galileo", "Magellan", "Kepler", "Hubble", "Newton", "Darwin", "Santa", "Salem", "Ontario",
     "Alexandria", "Athens", "Paris", "Rome", "Berlin", "Sparta", "Cleveland", "Charlotte", "Lafayette",
+    "Most", "Roman", "Sokol", "Formosa", "Davis", "Clay", "Baker", "Parker", "Morgan", "Marion",
+    "Pilot", "Commander", "Center", "Mount", "Lake", "Beach", "Bay", "Harbor", "Garden", "Normal", "Plain",
     "Hamilton", "Richmond", "Arlington", "Fairfield", "Springfield", "Greenville", "Madison", "Washington",
 }
 
@@ -104,7 +106,7 @@ def _case_ok(entry: Entry, surface: str) -> bool:
         return surface == entry.alias or surface == entry.alias.upper()
     if entry.rule == "capital":
         return surface[:1].isupper()
-    return surface[:1].isupper() or surface.lower() == surface and " " in surface
+    return surface[:1].isupper() or " " in surface
 
 
 def scan(text: str, folded: str) -> list[tuple[int, int, Entry]]:

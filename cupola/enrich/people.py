@@ -19,8 +19,9 @@ _TOKEN = re.compile(r"(?:(?:[A-Z]\.){2,}|[A-Z]\.|\((?:[A-Z][a-z]+)\)|\"[A-Z][a-z
                     r"(?:Mc|Mac|O'|O’|D')?[A-ZÀ-Þ][a-zà-ÿ]+(?:[-'][A-ZÀ-Þ]?[a-zà-ÿ]+)*|"
                     r"von|van|der|de|bin|al|da|del|la|Jr\.?|Sr\.?|II|III|IV)(?![\w-])")
 # two or more name-like tokens in a row: the only stretches worth tokenising
-_RUN = re.compile(r"(?:[A-Z]\.|[A-ZÀ-Þ][\wà-ÿ'’\"-]*\.?|\([A-Z][a-z]+\))"
-                  r"(?:(?: |, (?=Jr|Sr|II|III|IV))(?:[A-Z]\.|[A-ZÀ-Þ][\wà-ÿ'’\"-]*\.?|\([A-Z][a-z]+\)|"
+_RUN = re.compile(r"(?:(?:[A-Z]\.){1,3}|[A-ZÀ-Þ][\wà-ÿ'’\"-]*\.?|\([A-Z][a-z]+\))"
+                  r"(?:(?: |, (?=Jr|Sr|II|III|IV))(?:(?:[A-Z]\.){1,3}|[A-ZÀ-Þ][\wà-ÿ'’\"-]*\.?|\([A-Z][a-z]+\)|"
+                  r'"[A-Z][a-z]+"|'
                   r"von |van |der |de |bin |al |da |del |la )+)+")
 _POSSESSIVE = re.compile(r"['’]s$")
 _PARTICLES = {"von", "van", "der", "de", "bin", "al", "da", "del", "la"}
@@ -33,7 +34,16 @@ TITLES = {
     "adm.", "sgt.", "prince", "king", "queen", "secretary", "chief", "deputy", "researcher", "investigator",
     "payload", "mission", "flight", "test", "crew", "member", "members", "by", "photographer", "technician",
     "prof.", "professor", "sultan", "cmdr.", "commanders", "taikonaut", "spaceflight", "participant",
+    "specialists", "pilots", "engineers", "scientists", "managers", "directors", "researchers", "first",
+    "u.s.", "science", "guest", "principal", "commanding", "officer", "leader", "head", "former", "late",
+    "then-astronaut", "veteran", "backup", "prime", "rep",
 }
+STRONG_TITLES = {"dr.", "dr", "mr.", "mrs.", "ms.", "miss", "president", "senator", "sen.", "rep.",
+                 "representative", "gov.", "governor", "astronaut", "astronauts", "cosmonaut", "cosmonauts",
+                 "prof.", "professor", "administrator", "taikonaut", "u.s.", "lady"}
+_NOT_GIVEN = {"san", "santa", "los", "las", "new", "fort", "port", "saint", "st", "mount", "lake", "cape",
+              "sierra", "rio", "el", "la", "le", "des", "great", "little", "big", "old", "north", "south",
+              "east", "west", "upper", "lower", "grand", "palm", "glen", "mission", "flight", "space"}
 _NOT_NAME = {
     "space", "center", "centre", "flight", "station", "shuttle", "facility", "building", "base", "air",
     "force", "laboratory", "module", "mission", "complex", "pad", "launch", "research", "test", "lunar",
@@ -52,7 +62,8 @@ _NOT_NAME = {
     "avenue", "drive", "lake", "gulf", "strait", "cape", "mount", "desert", "peninsula", "kennedy's",
     "payload", "specialist", "pilot", "commander", "engineer", "manager", "director", "deputy",
     "administrator", "astronaut", "cosmonaut", "crew", "and", "of", "for", "with", "at", "in", "on",
-    "christmas", "thanksgiving", "olympic", "olympics", "games", "team", "group", "class",
+    "christmas", "thanksgiving", "olympic", "olympics", "games", "team", "group", "class", "crater",
+    "growth", "protein", "craters", "rille", "ridge", "highlands", "mare",
 }
 
 
@@ -142,19 +153,38 @@ def _runs_in(text: str, mask: bytearray, begin: int, finish: int) -> list[list[r
 def _person(text: str, run: list[re.Match[str]]) -> tuple[int, int, str, float] | None:
     tokens = [m.group(0) for m in run]
     given_set = _given_names()
-    titled = False
-    start_index = 0
     before = text[max(0, run[0].start() - 30):run[0].start()].lower().split()
-    if before and before[-1].strip(",") in TITLES:
-        titled = True
-    while start_index < len(tokens) - 1:
-        token = tokens[start_index]
+    titled = bool(before) and before[-1].strip(",") in TITLES
+    strong = bool(before) and before[-1].strip(",") in STRONG_TITLES
+    # skip leading titles and roles up to the first given name ("Mission Specialists Jean-Francois ...")
+    def is_title(token: str) -> bool:
         lower = token.lower()
-        if lower in TITLES or lower.rstrip(".") + "." in TITLES:
-            titled = True
-            start_index += 1
+        return lower in TITLES or lower + "." in TITLES
+
+    first_given = None
+    for i in range(len(tokens) - 1):
+        token = tokens[i]
+        if is_title(token) or token.lower() in _NOT_GIVEN or not token[:1].isupper():
             continue
-        break
+        if fold(token) in given_set or (re.fullmatch(r"[A-Z]\.", token) and fold(tokens[i + 1]) in given_set):
+            first_given = i
+            break
+    if first_given is not None:
+        lead = tokens[:first_given]
+        if lead and not any(is_title(t) for t in lead):
+            return None  # "Protein Crystal Growth Renin"
+        last_title = max((i for i, t in enumerate(lead) if is_title(t)), default=-1)
+        start_index = last_title + 1 if last_title >= 0 else 0
+        start_index = first_given if first_given > start_index else start_index
+    else:
+        start_index = 0
+        while start_index < len(tokens) - 1 and is_title(tokens[start_index]):
+            start_index += 1
+    skipped = [t.lower() for t in tokens[:start_index]]
+    if any(t in TITLES for t in skipped):
+        titled = True
+    if any(t in STRONG_TITLES for t in skipped):
+        strong = True
     tokens, run = tokens[start_index:], run[start_index:]
     # cut at the first word that cannot be part of a name; a possessive ends the name
     for i, token in enumerate(tokens):
@@ -178,9 +208,11 @@ def _person(text: str, run: list[re.Match[str]]) -> tuple[int, int, str, float] 
     if not names:
         return None
     given = names[0]
+    if given.lower() in _NOT_GIVEN:
+        return None
     known_given = fold(given) in given_set
     known_surname = fold(surname) in _surnames()
-    if not (known_given or titled and known_surname):
+    if not (known_given or titled and known_surname or strong):
         return None
     particles = [t for t in tokens[1:-1] if t in _PARTICLES]
     full_surname = " ".join(particles + [surname])
