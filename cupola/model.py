@@ -12,6 +12,8 @@ import json
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+import orjson
+
 MEDIA_TYPES = ("image", "video", "audio")
 # Entity kinds in Record.entities; each entity is
 # {"kind", "id" (canonical id), "name" (canonical name), "text" (surface), "span": [start, end], "confidence"}
@@ -147,10 +149,14 @@ class Record:
 _RECORD_FIELDS = tuple(f.name for f in fields(Record))
 
 
-def canonical_json(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+def canonical_json(value: Any) -> bytes:
+    """Sorted-key compact UTF-8 JSON (orjson; the stdlib for what orjson refuses, e.g. huge ints)."""
+    try:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    except TypeError:
+        return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def content_hash(value: Any) -> str:
     """Deterministic identity of a value: sha256 over canonical JSON (first 32 hex chars)."""
-    return hashlib.sha256(canonical_json(value).encode("utf-8")).hexdigest()[:32]
+    return hashlib.sha256(canonical_json(value)).hexdigest()[:32]

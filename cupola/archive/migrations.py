@@ -87,6 +87,21 @@ CREATE TABLE record_choices (     -- which published version of a record won, an
     decided_at   TEXT NOT NULL
 ) WITHOUT ROWID;
 """),
+    (4, "mirror cursors: resumable, incremental paging of images-api servers", """
+CREATE TABLE mirror_cursors (     -- one row per (server, query, year slice) a mirror pages through
+    server      TEXT NOT NULL,     -- base URL of the images-api server
+    query_key   TEXT NOT NULL,     -- canonical JSON of the search parameters (without years and page)
+    year_start  INTEGER NOT NULL,
+    year_end    INTEGER NOT NULL,
+    state       TEXT NOT NULL,     -- pending | paging | done | split | failed
+    next_page   INTEGER NOT NULL DEFAULT 1,
+    total_hits  INTEGER,           -- as the server reported it when the slice was last paged
+    items_seen  INTEGER NOT NULL DEFAULT 0,
+    error       TEXT,
+    updated_at  TEXT NOT NULL,
+    PRIMARY KEY (server, query_key, year_start, year_end)
+) WITHOUT ROWID;
+"""),
 ]
 
 
@@ -110,7 +125,7 @@ def migrate(conn: sqlite3.Connection) -> list[int]:
 
 
 def latest_version() -> int:
-    return MIGRATIONS[-1][0]
+    return max(version for version, _, _ in MIGRATIONS)
 
 
 def _statements(sql: str) -> list[str]:

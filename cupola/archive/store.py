@@ -18,6 +18,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from cupola.archive.migrations import latest_version, migrate
 from cupola.errors import ArchiveError
 from cupola.model import Provenance, Record
@@ -69,11 +71,12 @@ class Archive:
             if version > latest_version():
                 raise ArchiveError(f"archive schema v{version} is newer than this Cupola (v{latest_version()})",
                                    where=str(root), hint="upgrade Cupola")
-            if version < latest_version():
-                if readonly:
-                    raise ArchiveError("archive needs a schema upgrade", where=str(root),
-                                       hint="open it once without read-only (e.g. `cupola stats`)")
-                migrate(conn)
+            if version < latest_version() or _missing_migrations(conn):
+                try:
+                    migrate(conn)  # quick and transactional; a reader may do it too
+                except sqlite3.OperationalError as err:
+                    raise ArchiveError(f"archive needs a schema upgrade and cannot be written ({err})",
+                                       where=str(root), hint="open it once with write access, e.g. `cupola stats`")
         except sqlite3.DatabaseError as err:
             raise ArchiveError(f"not a readable Cupola archive ({err})", where=str(db),
                                hint="check the path; restore the file from a backup if it is damaged") from err
@@ -223,7 +226,7 @@ class Archive:
         for chunk in _chunks(ids, 500):
             marks = ",".join("?" * len(chunk))
             for record_id, data in self.conn.execute(f"SELECT id, data FROM records WHERE id IN ({marks})", chunk):
-                out[record_id] = Record.from_dict(json.loads(data))
+                out[record_id] = Record.from_dict(orjson.loads(data))
         if with_provenance and out:
             for record_id, provenance in self.provenance_of(list(out)).items():
                 out[record_id].provenance = provenance
@@ -255,7 +258,7 @@ class Archive:
             if not rows:
                 return
             for seq, data in rows:
-                yield seq, Record.from_dict(json.loads(data))
+                yield seq, Record.from_dict(orjson.loads(data))
             last = rows[-1][0]
 
     def ids(self) -> list[str]:
@@ -303,7 +306,17 @@ class Archive:
 def record_json(record: Record) -> str:
     data = record.to_dict()
     data.pop("provenance", None)
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    try:
+        return orjson.dumps(data).decode("utf-8")
+    except TypeError:
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def _missing_migrations(conn: sqlite3.Connection) -> bool:
+    from cupola.archive.migrations import MIGRATIONS
+
+    done = {row[0] for row in conn.execute("SELECT version FROM schema_migrations")} if _schema_version(conn) else set()
+    return any(version not in done for version, _, _ in MIGRATIONS)
 
 
 def _schema_version(conn: sqlite3.Connection) -> int:

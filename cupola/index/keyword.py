@@ -22,7 +22,7 @@ import tantivy
 from cupola.archive import Archive
 from cupola.model import ENTITY_KINDS, Record
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 TEXT_FIELDS = ("title", "keywords", "caption", "other")
 FIELD_BOOSTS = {"title": 3.0, "keywords": 2.0, "caption": 1.0, "other": 0.5}
 FACET_FIELDS = ("center", "media_type", "year", "keyword", "source", *ENTITY_KINDS, "event")
@@ -41,8 +41,8 @@ def build_schema() -> tantivy.Schema:
     for name in PHRASE_FILTER_FIELDS:
         sb.add_text_field(name, tokenizer_name="default")
     for name in EXACT_FIELDS:
-        if name != "nasa_id":
-            sb.add_text_field(name, tokenizer_name="raw", fast=True)
+        if name != "nasa_id":  # cluster_id is stored so search can collapse without loading records
+            sb.add_text_field(name, tokenizer_name="raw", fast=True, stored=name == "cluster_id")
         sb.add_text_field(f"{name}_l", tokenizer_name="raw", index_option="basic")
     for name in ("year", "date_lo", "date_hi", "cluster_rep", "recent"):
         sb.add_integer_field(name, indexed=True, fast=True)

@@ -19,6 +19,8 @@ _MOJIBAKE = re.compile("[ÂÃâ][\u0080-\u00bf\u20ac\u201a-\u2122]")
 # "Earth?s", "don?t", "they?re": a question mark between letters stands for a lost apostrophe.
 _QUESTION_APOSTROPHE = re.compile(r"(?<=[A-Za-z])\?(?=(?:s|t|re|ll|ve|d|m)\b)")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b]+")
+# Text with none of these needs no repair beyond trimming (the common case: plain ASCII prose).
+_NEEDS_WORK = re.compile(r"[<&?\r\n\t\u0080-\U0010ffff]|  ")
 _BLANK_LINES = re.compile(r"\n\s*\n\s*(\n\s*)+")
 
 
@@ -39,6 +41,8 @@ def clean_text(value: object) -> str:
     text = value if isinstance(value, str) else str(value)
     if not text:
         return ""
+    if not _NEEDS_WORK.search(text):
+        return text.strip()
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = strip_html(text)
     if "&" in text and _ENTITY.search(text):
@@ -55,7 +59,8 @@ def clean_text(value: object) -> str:
 
 def clean_line(value: object) -> str:
     """Clean a one-line value (title, name, place): all whitespace collapsed to single spaces."""
-    return " ".join(clean_text(value).split())
+    text = clean_text(value)
+    return " ".join(text.split()) if ("  " in text or "\n" in text or "\t" in text) else text
 
 
 def split_keywords(value: object) -> list[str]:

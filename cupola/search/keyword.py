@@ -118,14 +118,17 @@ def _known(searcher: tantivy.Searcher, index: tantivy.Index, word: str) -> bool:
 
 
 def build(index: tantivy.Index, searcher: tantivy.Searcher, parsed: ParsedQuery, *,
-          relaxed: bool = False, fuzzy: bool = True) -> BuiltQuery:
+          relaxed: bool = False, fuzzy: bool = False) -> BuiltQuery:
+    """The tantivy query for ``parsed``. With ``fuzzy``, words the index has never seen match approximately
+    (callers first try without: a typo makes the all-words query come back empty)."""
     schema = index.schema
     words = [w for w in parsed.words if w.lower() not in STOPWORDS] or list(parsed.words)
     text_clauses: list[tantivy.Query] = []
     fuzzy_words: list[str] = []
     for word in words:
         clause = _text_clause(index, word)
-        if fuzzy and FUZZY_MIN_LENGTH <= len(word) <= FUZZY_MAX_LENGTH and not word.isdigit() and not _known(searcher, index, word):
+        if (fuzzy and FUZZY_MIN_LENGTH <= len(word) <= FUZZY_MAX_LENGTH and not word.isdigit()
+                and not _known(searcher, index, word)):
             fuzzy_words.append(word)
             clause = Query.boolean_query([(Occur.Should, clause), (Occur.Should, _fuzzy_clause(schema, word))])
         text_clauses.append(clause)

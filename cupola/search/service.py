@@ -96,13 +96,14 @@ def search(archive: Archive, query: str | None, *, limit: int = 20, page: int = 
     if mode != "keyword" and not parsed.has_text:
         mode = "keyword"  # nothing to embed: a filter-only or empty query
     offset = (page - 1) * limit
-    depth = max((offset + limit) * 2, 50)
+    depth = offset + limit + 10
+    clusters: dict[str, str | None] = {}
     while True:  # deepen until the page is full after collapsing clusters, or the candidates run out
         if mode == "keyword":
-            ranked, total = _keyword_ranked(index, searcher, parsed, built, depth)
+            ranked, total = _keyword_ranked(index, searcher, parsed, built, depth, clusters)
         else:
-            ranked, total = _fused(archive, index, searcher, parsed, built, mode, max(depth, HYBRID_DEPTH))
-        hits, complete = _collapse_and_page(archive, ranked, offset, limit, expand)
+            ranked, total = _fused(archive, index, searcher, parsed, built, mode, max(depth, HYBRID_DEPTH), clusters)
+        hits, complete = _collapse_and_page(archive, ranked, clusters, offset, limit, expand)
         if complete or len(ranked) < depth or mode != "keyword":
             break
         depth *= 4
@@ -124,25 +125,41 @@ def _apply_year(parsed: ParsedQuery, name: str, value: str) -> None:
     parsed.year_range = (year, hi) if name == "year_start" else (lo, year)
 
 
-def _ids(searcher: tantivy.Searcher, hits: list[tuple[Any, Any]]) -> list[tuple[str, float]]:
-    return [(searcher.doc(address)["id"][0], float(score)) for score, address in hits]
+def _ids(searcher: tantivy.Searcher, hits: list[tuple[Any, Any]],
+         clusters: dict[str, str | None]) -> list[tuple[str, float]]:
+    """(id, score) per hit; notes each hit's cluster id (stored in the index) in ``clusters``."""
+    out = []
+    for score, address in hits:
+        doc = searcher.doc(address)
+        record_id = doc["id"][0]
+        cluster = doc.get_first("cluster_id")
+        clusters[record_id] = cluster
+        out.append((record_id, float(score)))
+    return out
 
 
 def _keyword_ranked(index: tantivy.Index, searcher: tantivy.Searcher, parsed: ParsedQuery,
-                    built: keyword.BuiltQuery, depth: int) -> tuple[list[tuple[str, float]], int]:
+                    built: keyword.BuiltQuery, depth: int,
+                    clusters: dict[str, str | None]) -> tuple[list[tuple[str, float]], int]:
     if not parsed.has_text:  # empty or filter-only query: newest first
         result = searcher.search(built.query, limit=depth, order_by_field="recent")
-        return [(searcher.doc(a)["id"][0], 0.0) for _k, a in result.hits], result.count
+        return [(i, 0.0) for i, _s in _ids(searcher, result.hits, clusters)], result.count
     result = searcher.search(built.query, limit=depth)
+    if result.count == 0 and parsed.words:  # a typo? match unknown words approximately
+        fuzzy = keyword.build(index, searcher, parsed, fuzzy=True)
+        if fuzzy.fuzzy_words:
+            built.query, built.fuzzy_words = fuzzy.query, fuzzy.fuzzy_words
+            result = searcher.search(built.query, limit=depth)
     if result.count == 0 and len(parsed.words) + len(parsed.phrases) + len(parsed.prefixes) > 1:
-        relaxed = keyword.build(index, searcher, parsed, relaxed=True)
-        built.query, built.relaxed = relaxed.query, True
+        relaxed = keyword.build(index, searcher, parsed, relaxed=True, fuzzy=True)
+        built.query, built.relaxed, built.fuzzy_words = relaxed.query, True, relaxed.fuzzy_words
         result = searcher.search(relaxed.query, limit=depth)
-    return _ids(searcher, result.hits), result.count
+    return _ids(searcher, result.hits, clusters), result.count
 
 
 def _fused(archive: Archive, index: tantivy.Index, searcher: tantivy.Searcher, parsed: ParsedQuery,
-           built: keyword.BuiltQuery, mode: str, depth: int) -> tuple[list[tuple[str, float]], int]:
+           built: keyword.BuiltQuery, mode: str, depth: int,
+           clusters: dict[str, str | None]) -> tuple[list[tuple[str, float]], int]:
     try:
         from cupola.embed.search import semantic_search
     except ImportError:
@@ -152,9 +169,9 @@ def _fused(archive: Archive, index: tantivy.Index, searcher: tantivy.Searcher, p
         semantic = _only_matching(index, searcher, parsed, built, semantic)
     if mode == "semantic":
         return semantic, len(semantic)
-    relaxed = keyword.build(index, searcher, parsed, relaxed=True)
+    relaxed = keyword.build(index, searcher, parsed, relaxed=True, fuzzy=True)
     result = searcher.search(relaxed.query, limit=depth)
-    lexical = _ids(searcher, result.hits)
+    lexical = _ids(searcher, result.hits, clusters)
     fused = reciprocal_rank_fusion([lexical, semantic])
     return fused, max(result.count, len(fused))
 
@@ -176,33 +193,39 @@ def _only_matching(index: tantivy.Index, searcher: tantivy.Searcher, parsed: Par
     return [(i, s) for i, s in ranked if i in allowed]
 
 
-def _collapse_and_page(archive: Archive, ranked: list[tuple[str, float]], offset: int, limit: int,
-                       expand: bool) -> tuple[list[Hit], bool]:
-    """One hit per duplicate cluster, in rank order; then the requested page (and whether it is full)."""
-    records = archive.get_many([i for i, _ in ranked])
-    hits: list[Hit] = []
-    by_cluster: dict[str, Hit] = {}
+def _collapse_and_page(archive: Archive, ranked: list[tuple[str, float]], clusters: dict[str, str | None],
+                       offset: int, limit: int, expand: bool) -> tuple[list[Hit], bool]:
+    """One hit per duplicate cluster, in rank order; then the requested page (and whether it is full).
+
+    Cluster ids come from the index, so only the records on the page are loaded from the archive.
+    """
+    unknown = [i for i, _ in ranked if i not in clusters]
+    if unknown:  # semantic candidates: read their cluster from the records
+        for record_id, record in archive.get_many(unknown).items():
+            clusters[record_id] = record.cluster.get("id") if record.cluster else None
+    chosen: list[tuple[str, float]] = []
+    members: dict[str, list[str]] = {}
     for record_id, score in ranked:
+        cluster_id = clusters.get(record_id)
+        if cluster_id is not None:
+            if cluster_id in members:
+                members[cluster_id].append(record_id)
+                continue
+            members[cluster_id] = [record_id]
+        chosen.append((record_id, score))
+        if len(chosen) >= offset + limit and not expand:
+            break
+    page = chosen[offset: offset + limit]
+    records = archive.get_many([i for i, _ in page])
+    hits = []
+    for record_id, score in page:
         record = records.get(record_id)
         if record is None:
             continue
         cluster = record.cluster if record.cluster and record.cluster.get("size", 1) > 1 else None
-        if cluster is not None:
-            seen = by_cluster.get(cluster["id"])
-            if seen is not None:
-                seen.members.append(record_id)
-                continue
-        hit = Hit(record_id, score, record, cluster, [record_id] if cluster else [])
-        if cluster is not None:
-            by_cluster[cluster["id"]] = hit
-        hits.append(hit)
-        if len(hits) >= offset + limit and not expand:
-            break
-    page = hits[offset: offset + limit]
-    if not expand:
-        for hit in page:
-            hit.members = []
-    return page, len(hits) >= offset + limit
+        cluster_members = members.get(clusters.get(record_id) or "", []) if expand and cluster else []
+        hits.append(Hit(record_id, score, record, cluster, cluster_members))
+    return hits, len(chosen) >= offset + limit
 
 
 def _rep_query(query: tantivy.Query, representative: bool) -> tantivy.Query:
@@ -232,6 +255,8 @@ def _cluster_ids(searcher: tantivy.Searcher, query: tantivy.Query) -> set[str]:
 
 def _collapsed_total(searcher: tantivy.Searcher, query: tantivy.Query, raw_total: int) -> int:
     """Photos, not copies: representatives matched, plus clusters matched only through a member."""
+    if raw_total == 0 or not _has_members(searcher):
+        return raw_total
     representatives = searcher.search(_rep_query(query, True), limit=1, count=True).count
     if representatives == raw_total:
         return raw_total
@@ -240,6 +265,13 @@ def _collapsed_total(searcher: tantivy.Searcher, query: tantivy.Query, raw_total
     except ValueError:
         return raw_total
     return representatives + len(only_members)
+
+
+def _has_members(searcher: tantivy.Searcher) -> bool:
+    from tantivy import Query
+
+    rep0 = Query.range_query(searcher_schema(), "cluster_rep", tantivy.FieldType.Integer, 0, 0)
+    return searcher.search(rep0, limit=1, count=True).count > 0
 
 
 def _facets(searcher: tantivy.Searcher, query: tantivy.Query) -> dict[str, dict[str, int]]:

@@ -16,6 +16,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from cupola.model import Notice, Provenance, RawItem, Rejection
 from cupola.sources import SourceEvent, SourceReader, register
 
@@ -69,15 +71,20 @@ def read_lines(path: Path, fetched_at: str) -> Iterator[SourceEvent]:
         for number, raw_line in enumerate(handle, start=1):
             if not raw_line.strip():
                 continue
-            text, note = decode(raw_line)
-            if note:
-                yield Notice(str(path), number, note)
             try:
-                value = json.loads(text)
-            except json.JSONDecodeError as err:
-                yield Rejection(str(path), number, f"malformed JSON ({err.msg} at column {err.colno}); "
-                                "fix or remove this line")
-                continue
+                value = orjson.loads(raw_line)
+            except orjson.JSONDecodeError:
+                value = None
+            if value is None:
+                text, note = decode(raw_line)
+                if note:
+                    yield Notice(str(path), number, note)
+                try:
+                    value = json.loads(text)
+                except json.JSONDecodeError as err:
+                    yield Rejection(str(path), number, f"malformed JSON ({err.msg} at column {err.colno}); "
+                                    "fix or remove this line")
+                    continue
             provenance = Provenance(KIND, str(path), number, fetched_at)
             yield _item(value, provenance, number, "line")
 
