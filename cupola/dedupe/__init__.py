@@ -1,0 +1,13 @@
+"""Duplicates, in DESIGN.md's three kinds: same record, same photo, series.
+
+    keys.py            match keys (normalised id, asset URL, sha256, pHash pieces) and their check
+    images.py          hash_image(path): sha256 + 256-bit pHash, refusing broken files and bombs
+    text.py            series text of a caption, boilerplate rules, near-duplicate similarity
+    minhash.py         MinHash LSH band keys (rensa)
+    series.py          leader clustering of captions into stacks (in memory and shared rules)
+    engine.py          incremental placement of changed records into clusters
+    representative.py  which member stands for a cluster
+    versions.py        which published version of one record wins (majority / trusted / complete)
+    review.py          listing clusters, manual split / merge
+    pipeline.py        the ingest after-step and a full recluster
+"""

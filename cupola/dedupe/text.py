@@ -1,0 +1,108 @@
+"""Caption text for series detection: what counts as the same caption, and what is boilerplate.
+
+A record's series text is its caption (or its title when the caption is empty or repeats the
+title). It is lowercased, "?" damage is repaired, and the record's own photo id is removed wherever
+it appears ("S69-31075 (18 April 1969) --- Suited astronaut ..." keeps only the words after the id),
+so frames of one series that each start with their own id compare equal.
+
+Boilerplate never forms a stack: empty text, text that is only the id, generic labels ("NASA
+image"), and anything with fewer than ``MIN_WORDS`` words. Short texts (fewer than
+``SHORT_WORDS`` words) must match exactly; longer ones are near-duplicates when the Jaccard
+similarity of their word 3-shingles is at least ``MIN_JACCARD`` and they do not name different
+missions or vehicles ("STS-95 ..." vs "STS-96 ...": same template, different event).
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+
+from cupola.model import Record
+
+MIN_WORDS = 4
+SHORT_WORDS = 10
+MIN_JACCARD = 0.75
+SHINGLE = 3
+MAX_WORDS = 150  # compare on the first 150 words: a transcript-length text adds nothing but time
+GENERIC = {
+    "nasa image", "nasa photo", "no description", "no description available", "untitled", "image", "photo",
+    "photograph", "picture", "description", "n a", "na", "none", "null", "tbd", "test", "nasa",
+}
+_WORD = re.compile(r"[a-z0-9]+")
+_DAMAGED_APOSTROPHE = re.compile(r"(?<=[a-z])\?(?=[a-z])")
+_GLUED = re.compile(r"^([a-z]{2,})\d+[a-z]?$")
+_NOT_DESIGNATORS = {
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "january",
+    "february", "march", "april", "june", "july", "august", "september", "october", "november", "december",
+    "day", "days", "at", "on", "of", "in", "to", "and", "the", "from", "by", "is", "was", "about", "than",
+    "over", "under", "frame", "frames", "image", "photo", "figure", "fig", "page", "part", "version", "no",
+    "number", "sol", "orbit", "revolution", "rev", "degrees", "minutes", "seconds", "hours", "feet", "miles",
+    "km", "m", "mm", "inch", "inches", "percent", "pm", "am", "utc", "gmt", "cst", "est", "edt", "cdt", "pdt",
+}
+
+
+def id_form(value: str) -> str:
+    """'AS11-40-5903' / 'as11-40-05903' -> 'as11405903'-like normal form: lowercase, alphanumerics,
+    numbers without leading zeros (each number run kept apart so '1-23' and '12-3' differ)."""
+    parts = re.findall(r"[a-z]+|\d+", value.lower())
+    return ".".join(str(int(p)) if p.isdigit() else p for p in parts)
+
+
+def series_tokens(record: Record) -> list[str] | None:
+    """The words a series is compared on, or None when the text is boilerplate."""
+    caption = (record.caption or "").strip()
+    title = (record.title or "").strip()
+    text = caption if caption and caption.lower() != title.lower() else (caption or title)
+    if not text:
+        return None
+    text = _DAMAGED_APOSTROPHE.sub("'", text.lower())
+    own = id_form(record.id)
+    words = []
+    for raw in re.findall(r"[a-z0-9][a-z0-9._/-]*[a-z0-9]|[a-z0-9]", text):
+        if own and id_form(raw) == own:
+            continue
+        words.extend(_WORD.findall(raw))
+    if len(words) < MIN_WORDS or " ".join(words) in GENERIC:
+        return None
+    del words[MAX_WORDS:]
+    if own and id_form(" ".join(words)) == own:
+        return None
+    return words
+
+
+def shingles(words: list[str]) -> set[str]:
+    """Word 3-shingles ("a b c") of a text."""
+    if len(words) < SHINGLE:
+        return {" ".join(words)}
+    return {f"{a} {b} {c}" for a, b, c in zip(words, words[1:], words[2:], strict=False)}
+
+
+def exact_key(words: list[str]) -> int:
+    """A 63-bit key of the exact word sequence (short texts only match exactly)."""
+    return zlib.crc32(" ".join(words).encode()) | (len(words) << 32)
+
+
+def designators(words: list[str]) -> set[str]:
+    """Mission/vehicle-like names with numbers: 'sts-95', 'apollo 11', 'expedition 42', 'ma8'."""
+    out = {w for w in words if _GLUED.match(w) and _GLUED.match(w).group(1) not in _NOT_DESIGNATORS}
+    for word, following in zip(words, words[1:], strict=False):
+        if following[0].isdigit() and len(word) > 1 and word.isalpha() and word not in _NOT_DESIGNATORS:
+            out.add(word + following)
+    return out
+
+
+def jaccard(a: set[str], b: set[str]) -> float:
+    if not a or not b:
+        return 0.0
+    inter = len(a & b)
+    return inter / (len(a) + len(b) - inter)
+
+
+def similar(a: list[str], b: list[str]) -> float:
+    """Similarity in [0, 1] of two series texts under the rules above (0 = never the same series)."""
+    if len(a) < SHORT_WORDS or len(b) < SHORT_WORDS:
+        return 1.0 if a == b else 0.0
+    score = jaccard(shingles(a), shingles(b))
+    if score < MIN_JACCARD or designators(a) != designators(b):
+        return 0.0
+    return score
