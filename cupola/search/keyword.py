@@ -113,6 +113,33 @@ def filter_clauses(index: tantivy.Index, parsed: ParsedQuery) -> list[tuple[Occu
     return clauses
 
 
+# How much a recognised entity in the query lifts records where that entity was recognised in the caption
+# (on top of BM25 text scores, which are typically 5-40).
+ENTITY_BOOSTS = {"missions": ("mission", 4.0), "people": ("person", 3.0), "vehicles": ("vehicle", 2.0),
+                 "places": ("place", 2.0)}
+EVENT_BOOST = 1.5
+
+
+def entity_clauses(schema: tantivy.Schema, text: str) -> list[tantivy.Query]:
+    """Scoring-only clauses for the missions, people, vehicles, places and event the query names."""
+    if not text.strip():
+        return []
+    try:
+        from cupola.enrich import analyze
+    except ImportError:  # caption understanding not installed: plain keyword ranking
+        return []
+    understood = analyze(text)
+    clauses = []
+    for key, (field_name, boost) in ENTITY_BOOSTS.items():
+        names = [n.lower() for n in understood.get(key) or [] if isinstance(n, str)]
+        if names:
+            clauses.append(Query.boost_query(Query.term_set_query(schema, f"{field_name}_l", names), boost))
+    event = understood.get("event")
+    if isinstance(event, str) and event != "other":
+        clauses.append(Query.boost_query(Query.term_set_query(schema, "event_l", [event]), EVENT_BOOST))
+    return clauses
+
+
 def _known(searcher: tantivy.Searcher, index: tantivy.Index, word: str) -> bool:
     return searcher.search(_text_clause(index, word), limit=1, count=True).count > 0
 
@@ -140,6 +167,8 @@ def build(index: tantivy.Index, searcher: tantivy.Searcher, parsed: ParsedQuery,
             clauses.append((Occur.Must, Query.boolean_query([(Occur.Should, c) for c in text_clauses])))
         else:
             clauses += [(Occur.Must, c) for c in text_clauses]
+    if text_clauses:
+        clauses += [(Occur.Should, c) for c in entity_clauses(schema, parsed.free_text)]
     for excluded in parsed.excluded:
         clauses.append((Occur.MustNot, _text_clause(index, excluded)))
     filters = filter_clauses(index, parsed)
