@@ -67,22 +67,48 @@ def search_request(params: dict[str, str], max_page_size: int) -> tuple[str, dic
     return given.get("q", ""), filters, page, page_size
 
 
+def every_record(archive: Any, text: str, filters: dict[str, list[str]] | None, wanted: int
+                 ) -> tuple[list[str], int]:
+    """The first ``wanted`` matching ids with duplicate clusters expanded in place, and the total.
+
+    images-api lists every record, so the members of a collapsed cluster follow its representative.
+    """
+    from cupola.search.service import MAX_LIMIT, search
+
+    ids: list[str] = []
+    seen: set[str] = set()
+    page, total = 1, 0
+    while len(ids) < wanted:
+        result = search(archive, text, limit=MAX_LIMIT if wanted > MAX_LIMIT else max(wanted, 1), page=page,
+                        mode="keyword", facets=False, expand=True, filters=filters)
+        total = result.total
+        for hit in result.hits:
+            for record_id in (hit.id, *hit.members):
+                if record_id not in seen:
+                    seen.add(record_id)
+                    ids.append(record_id)
+        if not result.hits or page * result.limit >= result.total:
+            break
+        page += 1
+    return ids, max(total, len(ids))
+
+
 def _search_body(request: Request, params: list[tuple[str, str]], text: str, filters: dict[str, list[str]],
                  page: int, page_size: int) -> dict[str, Any]:
-    from cupola.search.service import search
-
     state = state_of(request)
     max_results = state.settings["max_results"]
     if (page - 1) * page_size >= max_results:
         raise ApiError(400, f"Maximum number of search results have been displayed "
                             f"(page * page_size may not pass {max_results}); refine your search.")
-    result = search(state.archive(), text, limit=page_size, page=page, mode="keyword", facets=False,
-                    filters=filters)
+    archive = state.archive()
+    ids, total = every_record(archive, text, filters, page * page_size)
+    chunk = ids[(page - 1) * page_size: page * page_size]
+    records = archive.get_many(chunk)
     base = base_url(request)
-    last_page = max(1, -(-min(result.total, max_results) // page_size))
-    items = [cj.item(base, hit.record) for hit in result.hits]
-    links = cj.paging_links(f"{base}/search", params, page, page_size, result.total, last_page)
-    return cj.collection(str(request.url), items, result.total, links)
+    last_page = max(1, -(-min(total, max_results) // page_size))
+    items = [cj.item(base, records[i]) for i in chunk if i in records]
+    links = cj.paging_links(f"{base}/search", params, page, page_size, total, last_page)
+    return cj.collection(str(request.url), items, total, links)
 
 
 @router.get("/search", summary="images-api search (collection+json)",
@@ -135,23 +161,17 @@ async def nasa_captions(request: Request, nasa_id: str) -> JSONResponse:
 
 def album_members(request: Request, name: str) -> list[str]:
     """Ids of the records whose ``album`` holds ``name`` (case-insensitive), in search order."""
-    from cupola.search.service import MAX_LIMIT, search
-
     archive = state_of(request).archive()
     words = " ".join(re.findall(r"[A-Za-z0-9]+", name))
     if not words:
         return []
     wanted = name.strip().lower()
+    candidates, _total = every_record(archive, f'"{words}"', None, state_of(request).settings["max_results"])
     found: list[str] = []
-    page = 1
-    while page <= state_of(request).settings["max_results"] // MAX_LIMIT:
-        result = search(archive, f'"{words}"', limit=MAX_LIMIT, page=page, facets=False)
-        for hit in result.hits:
-            if any(a.lower() == wanted for a in hit.record.album):
-                found.append(hit.id)
-        if page * MAX_LIMIT >= result.total or not result.hits:
-            break
-        page += 1
+    for start in range(0, len(candidates), 500):
+        records = archive.get_many(candidates[start:start + 500])
+        found += [i for i in candidates[start:start + 500]
+                  if i in records and any(a.lower() == wanted for a in records[i].album)]
     return found
 
 

@@ -26,5 +26,5 @@ def mount(app: FastAPI) -> None:
         return FileResponse(STATIC / "docs.html", headers={"Cache-Control": "no-cache"})
 
     for path in UI_PATHS:
-        app.add_api_route(path, page, methods=["GET"], include_in_schema=False)
+        app.add_api_route(path, page, methods=["GET", "HEAD"], include_in_schema=False)
     app.add_api_route("/docs", docs, methods=["GET"], include_in_schema=False)
