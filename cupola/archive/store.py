@@ -183,6 +183,7 @@ class Archive:
             conn.executemany("INSERT OR REPLACE INTO records VALUES (?,?,?,?,?,?,?,?,?,?)", rows_records)
             conn.executemany("INSERT OR IGNORE INTO versions VALUES (?,?,?,?)", rows_versions)
             conn.executemany("INSERT OR IGNORE INTO provenance VALUES (?,?,?,?,?,?,?,?)", rows_provenance)
+            _settle_versions(self, ids, known)
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
@@ -301,6 +302,21 @@ class Archive:
             "archive_bytes": size,
             "path": str(self.path),
         }
+
+
+def _settle_versions(archive: Archive, ids: list[str], known: set[tuple[str, str]]) -> None:
+    """Ids published in several versions: let the version policy (cupola.dedupe.versions) pick the one shown."""
+    counts: dict[str, int] = {}
+    for record_id, _digest in known:
+        counts[record_id] = counts.get(record_id, 0) + 1
+    contested = [record_id for record_id in ids if counts.get(record_id, 0) > 1]
+    if not contested:
+        return
+    try:
+        from cupola.dedupe.versions import settle
+    except ImportError:  # no policy in this build: the latest version is shown
+        return
+    settle(archive, contested)
 
 
 def record_json(record: Record) -> str:
