@@ -83,7 +83,8 @@ def build_people() -> tuple[list[dict], dict[str, list[str]]]:
             target = people[key] = {"name": canonical, "given": first, "surname": surname,
                                     "variants": [], "missions": [], "sources": []}
             by_surname[fold(surname)].append(key)
-        for variant in {name.strip(), f"{first} {surname}", " ".join([*givens, surname])}:
+        nicknames = [f"{n} {surname}" for n in re.findall(r"['\"]([A-Z][a-z]+)['\"]", name)]
+        for variant in {name.strip(), f"{first} {surname}", " ".join([*givens, surname]), *nicknames}:
             if variant and variant != target["name"] and variant not in target["variants"]:
                 target["variants"].append(variant)
         for mission in missions:
@@ -212,6 +213,8 @@ def build_given_names(people: list[dict]) -> list[str]:
             first = variant.split()[0] if " " in variant and "," not in variant else ""
             if len(first) > 1 and first[-1] != ".":
                 names.add(fold(first))
+            for nickname in re.findall(r"['\"]([A-Z][a-z]+)['\"]", variant):  # "Cady", "Hoot", "Buzz"
+                names.add(fold(nickname))
     return sorted(n for n in names if n.isalpha() or "-" in n)
 
 

@@ -107,7 +107,9 @@ _CUES: dict[str, dict[str, float]] = {
                     "supersonic": 2.5, "hypersonic": 2.5, "glider": 2.5, "lifting body": 3,
                     "flying wing": 3, "tail number": 3, "airfoil": 2.5, "naca": 2, "f-14": 2, "f-15": 2,
                     "f-16": 2, "f-18": 2, "x-15": 2, "ad-1": 2, "fighter*": 2, "landing gear": 2,
-                    "research pilot": 2, "test pilot": 1.5, "engines": 0.5, "dc-9": 1},
+                    "research pilot": 2, "test pilot": 1.5, "engines": 0.5, "dc-9": 1, "afterburner": 2.5,
+                    "thrust vectoring": 2.5, "angle of attack": 2.5, "angles of attack": 2.5,
+                    "research vehicle": 1.5, "flight test*": 1.5},
     "other": {"wife": 3, "children": 2.5, "family": 2.5, "pet": 2, "home": 1.5, "dog": 1.5},
 }
 

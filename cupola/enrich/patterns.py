@@ -42,7 +42,7 @@ _MISSIONS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b(?:SpaceX\s+)?Crew-(\d{1,2})\b"), "crew"),
     (re.compile(r"\bArtemis (I{1,3}|IV|\d)\b"), "Artemis"),
     (re.compile(r"\bOrbital-(\d{1,2})\b"), "Orbital"),
-    (re.compile(r"\b(?:SpaceX\s+)?CRS-(\d{1,2})\b"), "crs"),
+    (re.compile(r"\b(SpaceX\s+|Orbital ATK\s+|Orbital\s+|Northrop Grumman\s+)?CRS-(\d{1,2})\b"), "crs"),
     (re.compile(r"\b(Orb|OA|NG)-(\d{1,2})\b"), "cargo"),
     (re.compile(r"\b(?:HTV|ATV)-(\d)\b"), "named"),
     (re.compile(r"\b(?:[Aa]ssembly )?[Ff]light (\d{1,2}[AJRE](?:\.\d)?|UF-?\d|ULF-?\d)\b"), "flight"),
@@ -109,7 +109,8 @@ def _mission_name(family: str, m: re.Match[str]) -> str | None:
     if family == "Orbital":
         return f"Orbital-{int(g[0])}"
     if family == "crs":
-        return f"SpaceX CRS-{int(g[0])}"
+        operator = " ".join((g[0] or "").split())
+        return f"{operator} CRS-{int(g[1])}" if operator else f"CRS-{int(g[1])}"
     if family == "cargo":
         return f"{g[0]}-{int(g[1])}"
     if family == "flight":
@@ -124,11 +125,11 @@ _SHIP = re.compile(r"\bUSS [A-Z][a-z]+(?: [A-Z][a-z]+)?\b|\b(?:Freedom|Liberty) 
 _PAD = re.compile(r"\b(?:(?:Launch )?Pad|Launch Complex|LC)[- ]?(\d{1,2}[A-Z]?|0[A-B])\b|\b(?:Space Launch Complex|SLC)[- ]?(\d{1,2}[A-Z]?)\b", re.I)
 _CAP = r"(?:(?:[A-Z]\.)+|[A-Z][A-Za-z&-]*|of|and|for|the|de|on)"
 _FACILITY = re.compile(rf"\b((?:(?:[A-Z]\.)+|[A-Z][A-Za-z&-]*)(?: {_CAP}){{0,6}}? (?:Facility|Building|Center|Centre|Complex|"
-                       r"Laboratory|Annex|Air Force Base|Air Force Station|Naval Air Station|Space Station Processing|"
-                       r"Museum|Observatory|Airport|Proving Ground|Test Stand|Arsenal|Cosmodrome|Data Center))\b")
+                       r"Annex|Air Force Base|Air Force Station|Naval Air Station|"
+                       r"Museum|Airport|Proving Ground|Test Stand|Arsenal|Cosmodrome|Data Center))\b")
 _ORG = re.compile(rf"\b((?:(?:[A-Z]\.)+|[A-Z][A-Za-z&-]*)(?: {_CAP}){{0,6}}? (?:Corporation|Corp\.|Company|Inc\.|Incorporated|"
                   r"Aeronautical|Aerospace|Aircraft|Committee|Agency|Institute|University|Association|Society|"
-                  r"Foundation|Council|Commission|Laboratories|Engineers))\b"
+                  r"Foundation|Council|Commission|Laboratories|Corps of Engineers))\b"
                   r"|\bU\.S\. Department of (?:the )?[A-Z][a-z]+\b")
 _GEO_SUFFIX = re.compile(r"\b((?:[A-Z][a-z]+ (?:(?:de|del|la|of|da) )?){1,3}(?:Ocean|Sea|Gulf|Bay|Strait|Straight|Straits|River|Mountains|"
                          r"Range|Valley|Peninsula|Basin|Desert|Islands|Island|Lake|Plateau|Delta|Canyon|Glacier|"
@@ -166,10 +167,10 @@ _TRIM = re.compile(r"^(?:The|A|An|At|In|On|From|To|NASA's|NASA’s|Of|And)\s+")
 
 
 _FACILITY_WORDS = ("Facility", "Building", "Center", "Centre", "Complex", "Annex", "Air Force", "Naval Air",
-                   "Museum", "Observatory", "Airport", "Proving Ground", "Test Stand", "Arsenal", "Cosmodrome")
+                   "Museum", "Airport", "Proving Ground", "Test Stand", "Arsenal", "Cosmodrome")
 _ORG_WORDS = ("Corporation", "Corp.", "Company", "Inc.", "Incorporated", "Aeronautical", "Aerospace",
               "Aircraft", "Committee", "Agency", "Institute", "University", "Association", "Society",
-              "Foundation", "Council", "Commission", "Laboratories", "Engineers", "Department of")
+              "Foundation", "Council", "Commission", "Laboratories", "Corps of Engineers", "Department of")
 _GEO_WORDS = ("Ocean", "Sea", "Gulf", "Bay", "Strait", "River", "Mountain", "Range", "Valley", "Peninsula",
               "Basin", "Desert", "Island", "Lake", "Plateau", "Delta", "Canyon", "Glacier", "Volcano", "Sound",
               "Channel", "Reef", "Falls", "National", "Archipelago", "Mount", "Mt.", "Isle", "Cape", "Rio ",
