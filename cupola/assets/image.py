@@ -66,7 +66,7 @@ def _open(data: bytes) -> Image.Image:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             return Image.open(io.BytesIO(data))
-    except UnidentifiedImageError:
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise ImageProblem("not an image Pillow can read (unknown or damaged format); "
                            "re-export the file or remove it") from None
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as err:

@@ -24,6 +24,7 @@ from cupola.assets.renditions import CACHE
 from cupola.model import Notice, Provenance, RawItem, Rejection
 from cupola.sources import SourceEvent, SourceReader, _walk, register
 from cupola.sources._photo_metadata import read_metadata
+from cupola.sources._registry import load_all_readers
 
 KIND = "photo"
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".jpe", ".png", ".tif", ".tiff", ".webp"}
@@ -117,3 +118,4 @@ def read(path: Path) -> Iterator[SourceEvent]:
 
 
 register(SourceReader(KIND, read, sniff, handles_directories=True, priority=20))
+load_all_readers()

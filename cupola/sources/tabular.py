@@ -22,6 +22,7 @@ from typing import Any
 from cupola.errors import UsageError
 from cupola.model import Notice, Provenance, RawItem, Rejection
 from cupola.sources import SourceEvent, SourceReader, register
+from cupola.sources._registry import load_all_readers
 from cupola.sources.nasa_json import _open, _suffix, decode
 
 KIND = "tabular"
@@ -52,19 +53,6 @@ _MAPPING: contextvars.ContextVar[str | dict[str, str] | None] = contextvars.Cont
 
 def _norm(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.lower())
-
-
-def load_all_readers() -> None:
-    """Import every reader module: ``readers()`` only does so while its registry is empty, and importing
-    one reader module directly (as this one is) fills it early."""
-    import importlib
-    import pkgutil
-
-    import cupola.sources as package
-
-    for module in pkgutil.iter_modules(package.__path__):
-        if not module.name.startswith("_"):
-            importlib.import_module(f"cupola.sources.{module.name}")
 
 
 @contextlib.contextmanager
@@ -207,3 +195,4 @@ def _read_json_lines(path: Path, text: str, fetched_at: str) -> Iterator[SourceE
 
 
 register(SourceReader(KIND, read, sniff, priority=30))
+load_all_readers()
