@@ -141,6 +141,7 @@ _index()
 
 
 _SINGLE_CACHE: dict[str, tuple[int, str, float] | None] = {}
+_NO_PHRASE: tuple = ()
 
 
 def _single(word: str) -> tuple[int, str, float] | None:
@@ -168,7 +169,7 @@ def _score_words(words: list[str], factor: float, scores: dict[str, float], coun
     while i < n:
         word = words[i]
         hit = None
-        for phrase, event, weight, prefix in _EXACT.get(word, ()):
+        for phrase, event, weight, prefix in _EXACT.get(word, _NO_PHRASE):
             size = len(phrase)
             if size == 1:
                 break

@@ -23,6 +23,7 @@ _RUN = re.compile(r"(?:(?:[A-Z]\.){1,3}|[A-ZÀ-Þ][\wà-ÿ'’\"-]*\.?|\([A-Z][a
                   r"(?:(?: |, (?=Jr|Sr|II|III|IV))(?:(?:[A-Z]\.){1,3}|[A-ZÀ-Þ][\wà-ÿ'’\"-]*\.?|\([A-Z][a-z]+\)|"
                   r'"[A-Z][a-z]+"|'
                   r"von |van |der |de |bin |al |da |del |la )+)+")
+_INITIALS = re.compile(r"(?:[A-Z]\.){2,}")
 _POSSESSIVE = re.compile(r"['’]s$")
 _PARTICLES = {"von", "van", "der", "de", "bin", "al", "da", "del", "la"}
 _SUFFIX = {"Jr", "Jr.", "Sr", "Sr.", "II", "III", "IV"}
@@ -150,8 +151,19 @@ def _runs_in(text: str, mask: bytearray, begin: int, finish: int) -> list[list[r
     return runs
 
 
+@lru_cache(maxsize=1)
+def _signal_words() -> frozenset[str]:
+    """Words at least one of which a person's name run contains: given names, titles, KB surnames."""
+    return frozenset(_given_names() | _surnames() | {t.rstrip(".") for t in TITLES} | TITLES)
+
+
 def _person(text: str, run: list[re.Match[str]]) -> tuple[int, int, str, float] | None:
     tokens = [m.group(0) for m in run]
+    signals = _signal_words()
+    if not any(fold(t) in signals for t in tokens) and not _INITIALS.fullmatch(tokens[0]):
+        before = text[max(0, run[0].start() - 20):run[0].start()].lower().split()
+        if not before or before[-1].strip(",") not in STRONG_TITLES:
+            return None
     given_set = _given_names()
     before = text[max(0, run[0].start() - 30):run[0].start()].lower().split()
     titled = bool(before) and before[-1].strip(",") in TITLES
