@@ -49,7 +49,8 @@ def _analyze(text: Any) -> dict[str, Any]:
     result = empty_result()
     if not text.strip():
         return result
-    text = _QMARK.sub("'", text)
+    if "?" in text:
+        text = _QMARK.sub("'", text)
     folded = text.lower()
     if len(folded) != len(text):  # a few characters change length when lowered: keep spans aligned
         folded = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)

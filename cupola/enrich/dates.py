@@ -62,7 +62,7 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
     ("md", re.compile(rf"\b{_WEEKDAY}{_m('m')}\s+{_d('d')}\b(?!,?\s*\d)")),
     ("dm", re.compile(rf"\b{_d('d')}\s+{_m('m')}\b(?!,?\s*\d)")),
     # a bare year
-    ("year", re.compile(r"(?<![\w#.,/-])(?P<y>1[89]\d\d|20[0-4]\d)(?![\w/-]|,\d|\.\d)")),
+    ("year", re.compile(r"(?P<y>1[89]\d\d|20[0-4]\d)(?![\w/-]|,\d|\.\d)")),
     # "until June" / "in May" (month alone after a preposition, takes the caption's year)
     ("month_only", re.compile(r"\b(?:in|until|by|since|through|during|early|late|mid-?)\s+"
                               r"(?P<m>January|February|March|April|May|June|July|August|September|October|"
@@ -132,6 +132,7 @@ def _value(kind: str, m: re.Match[str]) -> tuple[str, str] | None:
 _MONTH_SEEN = re.compile(r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?")
 _MONTH_KINDS = {"day_range_dmy", "span_md_md_y", "day_range_mdy", "month_range", "mdy", "dmy", "my", "md",
                 "dm", "month_only"}
+_NUMERIC_GATE = re.compile(r"\d[/-]\d")
 _VAGUE_WORDS = ("early", "mid", "late", "spring", "summer", "fall", "autumn", "winter")
 
 
@@ -158,7 +159,7 @@ def find_dates(text: str, masked: list[tuple[int, int]] | None = None) -> list[D
     for kind, pattern in _RULES:
         if kind in _MONTH_KINDS:
             matches = [m for start, end in windows for m in pattern.finditer(text, start, end)]
-        elif kind == "numeric" and "/" not in text and "-" not in text:
+        elif kind == "numeric" and not _NUMERIC_GATE.search(text):
             continue
         elif kind == "vague_year" and not any(word in lowered for word in _VAGUE_WORDS):
             continue
@@ -169,6 +170,8 @@ def find_dates(text: str, masked: list[tuple[int, int]] | None = None) -> list[D
             if any(start < e and s < end for s, e in taken):
                 continue
             if kind == "year":
+                if start and (text[start - 1].isalnum() or text[start - 1] in "#.,/-_"):
+                    continue
                 if _NOT_A_YEAR_AFTER.search(text, max(0, start - 12), start) or \
                         _NOT_A_YEAR_BEFORE.match(text, end):
                     continue

@@ -7,7 +7,7 @@ A phrase consumes its words ("launch pad" is hardware, not a launch). Types (DES
 
 from __future__ import annotations
 
-import re
+import ahocorasick
 
 EVENT_TYPES = (
     "launch", "landing_or_splashdown", "spacewalk", "docking_or_berthing", "undocking_or_departure",
@@ -113,97 +113,74 @@ _CUES: dict[str, dict[str, float]] = {
     "other": {"wife": 3, "children": 2.5, "family": 2.5, "pet": 2, "home": 1.5, "dog": 1.5},
 }
 
-_WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"])")
-_FUTURE = {"will", "scheduled", "slated", "targeted", "planned", "plans", "future", "upcoming", "until"}
-_PREFIX_LENGTHS: list[int] = []
-_EXACT: dict[str, list[tuple[tuple[str, ...], str, float, bool]]] = {}
-_STEMS: dict[str, tuple[str, float]] = {}
+_FUTURE = (" will ", " scheduled", " slated", " targeted", " planned", " plans ", " future", " upcoming",
+           " until ")
 
 
-def _index() -> None:
-    lengths = set()
+def _automaton() -> ahocorasick.Automaton:
+    auto = ahocorasick.Automaton()
     for event, cues in _CUES.items():
         for cue, weight in cues.items():
-            prefix = cue.endswith("*")
-            words = tuple(cue.rstrip("*").split())
-            if len(words) == 1 and prefix:
-                _STEMS[words[0]] = (event, weight)
-                lengths.add(len(words[0]))
-            else:
-                _EXACT.setdefault(words[0], []).append((words, event, weight, prefix))
-    for options in _EXACT.values():
-        options.sort(key=lambda o: -len(o[0]))
-    _PREFIX_LENGTHS.extend(sorted(lengths, reverse=True))
+            stem = cue.endswith("*")
+            key = cue.rstrip("*")
+            if key not in auto:
+                auto.add_word(key, (key, event, float(weight), stem))
+    auto.make_automaton()
+    return auto
 
 
-_index()
+_AUTO = _automaton()
 
 
-_SINGLE_CACHE: dict[str, tuple[int, str, float] | None] = {}
-_NO_PHRASE: tuple = ()
-
-
-def _single(word: str) -> tuple[int, str, float] | None:
-    """The one-word cue a word is (exact or by stem), cached per word."""
-    if word in _SINGLE_CACHE:
-        return _SINGLE_CACHE[word]
-    hit = None
-    for phrase, event, weight, _prefix in _EXACT.get(word, ()):
-        if len(phrase) == 1:
-            hit = (1, event, weight)
-            break
-    if hit is None:
-        for length in _PREFIX_LENGTHS:
-            if len(word) >= length and word[:length] in _STEMS:
-                event, weight = _STEMS[word[:length]]
-                hit = (1, event, weight)
-                break
-    if len(_SINGLE_CACHE) < 200_000:
-        _SINGLE_CACHE[word] = hit
-    return hit
-
-
-def _score_words(words: list[str], factor: float, scores: dict[str, float], counts: dict[str, int]) -> None:
-    i, n = 0, len(words)
-    while i < n:
-        word = words[i]
-        hit = None
-        for phrase, event, weight, prefix in _EXACT.get(word, _NO_PHRASE):
-            size = len(phrase)
-            if size == 1:
-                break
-            if i + size <= n and all(
-                    words[i + k] == phrase[k] or (prefix and k == size - 1 and words[i + k].startswith(phrase[k]))
-                    for k in range(1, size)):
-                hit = (size, event, weight)
-                break
-        if hit is None:
-            hit = _single(word)
-        if hit is None:
-            i += 1
+def _score(text: str, factor_at: list[tuple[int, float]], scores: dict[str, float],
+           counts: dict[str, int]) -> None:
+    """Add the cues found in ``text`` (lower case); factor_at = [(start offset, factor)] per sentence."""
+    hits = []
+    size = len(text)
+    for end_index, (key, event, weight, stem) in _AUTO.iter(text):
+        start = end_index - len(key) + 1
+        if start and text[start - 1].isalnum():
             continue
-        size, event, weight = hit
+        end = end_index + 1
+        if stem:
+            while end < size and text[end].isalnum():
+                end += 1
+        elif end < size and text[end].isalnum():
+            continue
+        hits.append((start, -end, event, weight))
+    if not hits:
+        return
+    hits.sort()
+    last_end = -1
+    sentence = 0
+    for start, neg_end, event, weight in hits:
+        if start < last_end:
+            continue  # a longer cue ("launch pad") already took these words
+        last_end = -neg_end
+        while sentence + 1 < len(factor_at) and factor_at[sentence + 1][0] <= start:
+            sentence += 1
         counts[event] = counts.get(event, 0) + 1
         if counts[event] <= 4:
-            scores[event] = scores.get(event, 0.0) + factor * weight
-        i += size
+            scores[event] = scores.get(event, 0.0) + factor_at[sentence][1] * weight
 
 
 def classify(title: str, body: str) -> tuple[str, float]:
     """(event type, confidence 0..1) for a caption's title and description."""
     scores: dict[str, float] = {}
     counts: dict[str, int] = {}
-    letters = [c for c in title if c.isalpha()]
+    letters = [c for c in title[:200] if c.isalpha()]
     catalogue = bool(letters) and sum(c.isupper() for c in letters) > 0.8 * len(letters)
-    _score_words(_WORD.findall(title.lower()), 1.0 if catalogue else 2.0, scores, counts)
+    _score(title.lower(), [(0, 1.0 if catalogue else 2.0)], scores, counts)
     body = body.split("---", 1)[1] if "---" in body[:80] else body
-    for index, sentence in enumerate(_SENTENCE.split(body)[:12]):
-        words = _WORD.findall(sentence.lower())
-        factor = 1.5 if index == 0 else 1.0
-        if _FUTURE.intersection(words):
-            factor = 0.35
-        _score_words(words, factor, scores, counts)
+    lowered = body.lower()
+    factors: list[tuple[int, float]] = []
+    position = 0
+    for index, sentence in enumerate(lowered.split(". ", 12)[:12]):
+        padded = f" {sentence} "
+        factor = 0.35 if any(marker in padded for marker in _FUTURE) else (1.5 if index == 0 else 1.0)
+        factors.append((position, factor))
+        position += len(sentence) + 2
+    _score(lowered[:position], factors, scores, counts)
     if not scores:
         return "other", 0.2
     ranked = sorted(scores.items(), key=lambda kv: (-kv[1], EVENT_TYPES.index(kv[0])))

@@ -120,7 +120,13 @@ def find_people(text: str, masked: list[tuple[int, int]],
 
 def _runs(text: str, mask: bytearray) -> list[list[re.Match[str]]]:
     runs: list[list[re.Match[str]]] = []
+    signals = _signal_words()
     for stretch in _RUN.finditer(text):
+        words = stretch.group(0).split()
+        if not any(fold(w.strip(".,()\"'’")) in signals for w in words) and not _INITIALS.match(words[0]):
+            before = text[max(0, stretch.start() - 20):stretch.start()].lower().split()
+            if not before or before[-1].strip(",") not in STRONG_TITLES:
+                continue
         runs.extend(_runs_in(text, mask, max(0, stretch.start() - 1), stretch.end()))
     return runs
 
