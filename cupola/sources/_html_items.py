@@ -38,6 +38,7 @@ _CAPTION_LABEL = re.compile(r"^\s*(?:caption|explanation|description|about (?:th
                             r"original caption released with image)\s*:?\s*$", re.IGNORECASE)
 _INLINE_CREDIT = re.compile(r"(?:^|\s)(?:Image |Photo |Video )?Credits?(?:\s*(?:&|and)\s*Copyright)?\s*:\s*(.+)$",
                             re.IGNORECASE)
+_COPYRIGHT_LABEL = re.compile(r"credits?\s*(?:&|and)\s*copyright\s*:|copyright\s*:|©\s*\d{4}", re.IGNORECASE)
 _LABEL_ONLY_CREDIT = re.compile(r"^\s*(?:image\s+|photo\s+)?credits?\s*:?\s*$", re.IGNORECASE)
 _DESCRIBED_CLASS = re.compile(r"description|caption|explanation|summary|article-body|entry-content|body-text",
                               re.IGNORECASE)
@@ -73,7 +74,19 @@ def _in_junk(node: LexborNode) -> bool:
     for _ in range(12):
         if parent is None or parent.tag in ("body", "html", "main", "article"):
             return False
+        if parent.tag in ("footer", "header") and _inside_article(parent):
+            parent = parent.parent  # an article's own footer/header (e.g. a slide's "full image" link)
+            continue
         if parent.tag in ("nav", "footer", "aside") or _JUNK_CONTAINER.search(_classes(parent)):
+            return True
+        parent = parent.parent
+    return False
+
+
+def _inside_article(node: LexborNode) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if parent.tag == "article":
             return True
         parent = parent.parent
     return False
@@ -280,6 +293,9 @@ class Extractor:
             item["caption"] = labelled
         if not item["credit"]:
             item["credit"] = _credit_anywhere(self.tree)
+        body = self.tree.body
+        if body is not None and _COPYRIGHT_LABEL.search(_text(body)):
+            item["copyright"] = True
         if not item["heading"]:
             item["heading"] = page.get("title", "")
         if not item["date"]:

@@ -40,7 +40,7 @@ def _blocks(text: str) -> list[str]:
 
 
 def _is_heading(block: str) -> bool:
-    return len(block) <= 80 and not block.rstrip().endswith((".", ":", "?", "!", "”", '"')) \
+    return len(block) <= 80 and not block.rstrip().endswith((".", ":", "”", '"')) \
         and len(block.split()) <= 12
 
 
