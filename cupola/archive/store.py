@@ -156,18 +156,24 @@ class Archive:
                 f"SELECT record_id, content_hash FROM versions WHERE record_id IN ({marks})", chunk))
         now = _now()
         rows_records, rows_versions, rows_provenance, keep_old = [], [], [], []
+        in_batch: dict[str, tuple[int, str]] = {}
         for record, digest in batch:
             if current.get(record.id) == digest or (record.id, digest) in known:
                 result.unchanged.append(record.id)
             else:
-                if record.id in current:
+                data = record_json(record)
+                if record.id in in_batch:  # a second version in this same batch: keep the first one's data
+                    row, old_data = in_batch[record.id]
+                    rows_versions[row] = (*rows_versions[row][:2], old_data, now)
+                    result.updated.append(record.id)
+                elif record.id in current:
                     result.updated.append(record.id)
                     keep_old.append((record.id, current[record.id]))
                 else:
                     result.added.append(record.id)
                 current[record.id] = digest
                 known.add((record.id, digest))
-                data = record_json(record)
+                in_batch[record.id] = (len(rows_versions), data)
                 rows_records.append((record.id, record.source, digest, data, record.title, record.taken_at,
                                      record.center, record.media_type, self._next_seq(), now))
                 rows_versions.append((record.id, digest, None, now))
