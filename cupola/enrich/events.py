@@ -7,6 +7,8 @@ A phrase consumes its words ("launch pad" is hardware, not a launch). Types (DES
 
 from __future__ import annotations
 
+import re
+
 import ahocorasick
 
 EVENT_TYPES = (
@@ -113,8 +115,7 @@ _CUES: dict[str, dict[str, float]] = {
     "other": {"wife": 3, "children": 2.5, "family": 2.5, "pet": 2, "home": 1.5, "dog": 1.5},
 }
 
-_FUTURE = (" will ", " scheduled", " slated", " targeted", " planned", " plans ", " future", " upcoming",
-           " until ")
+_FUTURE_RE = re.compile(r"\b(?:will|scheduled|slated|targeted|planned|plans|future|upcoming|until)\b")
 
 
 def _automaton() -> ahocorasick.Automaton:
@@ -168,16 +169,15 @@ def classify(title: str, body: str) -> tuple[str, float]:
     """(event type, confidence 0..1) for a caption's title and description."""
     scores: dict[str, float] = {}
     counts: dict[str, int] = {}
-    letters = [c for c in title[:200] if c.isalpha()]
-    catalogue = bool(letters) and sum(c.isupper() for c in letters) > 0.8 * len(letters)
+    head = title[:200]
+    catalogue = head.isupper() and sum(c.isalpha() for c in head) > 3
     _score(title.lower(), [(0, 1.0 if catalogue else 2.0)], scores, counts)
     body = body.split("---", 1)[1] if "---" in body[:80] else body
     lowered = body.lower()
     factors: list[tuple[int, float]] = []
     position = 0
     for index, sentence in enumerate(lowered.split(". ", 12)[:12]):
-        padded = f" {sentence} "
-        factor = 0.35 if any(marker in padded for marker in _FUTURE) else (1.5 if index == 0 else 1.0)
+        factor = 0.35 if _FUTURE_RE.search(sentence) else (1.5 if index == 0 else 1.0)
         factors.append((position, factor))
         position += len(sentence) + 2
     _score(lowered[:position], factors, scores, counts)

@@ -112,7 +112,7 @@ def _case_ok(entry: Entry, surface: str) -> bool:
 def scan(text: str, folded: str) -> list[tuple[int, int, Entry]]:
     """Every (start, end, entry) whose case and word boundaries fit; overlapping hits included."""
     hits = []
-    for end_index, (key, options) in automaton().iter(folded):
+    for end_index, (key, options) in automaton().iter_long(folded):
         end = end_index + 1
         start = end - len(key)
         if not _boundary(text, start, end):

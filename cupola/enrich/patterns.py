@@ -175,6 +175,9 @@ _GEO_WORDS = ("Ocean", "Sea", "Gulf", "Bay", "Strait", "River", "Mountain", "Ran
               "Basin", "Desert", "Island", "Lake", "Plateau", "Delta", "Canyon", "Glacier", "Volcano", "Sound",
               "Channel", "Reef", "Falls", "National", "Archipelago", "Mount", "Mt.", "Isle", "Cape", "Rio ",
               "Ozero", "Sierra", "Lago")
+_FACILITY_GATE = re.compile("|".join(re.escape(w) for w in _FACILITY_WORDS))
+_GEO_GATE = re.compile("|".join(re.escape(w) for w in _GEO_WORDS))
+_ORG_GATE = re.compile("|".join(re.escape(w) for w in _ORG_WORDS))
 _AIRCRAFT_GATE = re.compile(r"[A-Z]-\d|[A-Z]\d-")
 
 
@@ -206,8 +209,8 @@ def places(text: str, folded: str | None = None) -> Iterator[Mention]:
             yield m.start(), m.end(), "place", f"Launch Complex {pad}", 0.85
         else:
             yield m.start(), m.end(), "place", f"Pad {pad}", 0.7
-    has_facility = any(word in text for word in _FACILITY_WORDS)
-    has_geo = any(word in text for word in _GEO_WORDS)
+    has_facility = bool(_FACILITY_GATE.search(text))
+    has_geo = bool(_GEO_GATE.search(text))
     for pattern, confidence, wanted in ((_FACILITY, 0.6, has_facility), (_GEO_SUFFIX, 0.7, has_geo),
                                         (_GEO_PREFIX, 0.7, has_geo)):
         if not wanted:
@@ -229,7 +232,7 @@ def places(text: str, folded: str | None = None) -> Iterator[Mention]:
 
 
 def organizations(text: str) -> Iterator[Mention]:
-    if not any(word in text for word in _ORG_WORDS):
+    if not _ORG_GATE.search(text):
         return
     for m in _ORG.finditer(text):
         start, end, name = _trimmed(m)
