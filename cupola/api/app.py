@@ -60,5 +60,6 @@ def create_app(archive_path: str | Path, *, token: str | None = None, prepare: b
 
     mount(app)
     app.add_middleware(SecurityMiddleware, max_body_bytes=values["max_body_bytes"],
-                       request_timeout_s=values["request_timeout_s"])
+                       request_timeout_s=values["request_timeout_s"], long_paths=("/api/v1/ingest",),
+                       long_timeout_s=values["ingest_timeout_s"])
     return app

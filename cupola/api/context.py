@@ -27,6 +27,7 @@ SETTINGS: dict[str, tuple[Any, str]] = {
     "max_body_bytes": (2_000_000, "Largest request body accepted (bytes); larger ones get 413."),
     "request_timeout_s": (10.0, "Longest time one request may take before it is answered 503."),
     "query_timeout_s": (5.0, "Longest time one search or lookup may run."),
+    "ingest_timeout_s": (600.0, "Longest time one ingest over HTTP (POST /api/v1/ingest) may run."),
     "max_page_size": (1000, "Largest page_size / limit a client may ask for."),
     "max_results": (10_000, "Deepest result a client may page to (page * page_size)."),
     "cache_entries": (2048, "Answers kept in the in-memory response cache (0 = off)."),
@@ -97,10 +98,10 @@ def state_of(request: Request) -> ServerState:
     return request.app.state.cupola
 
 
-async def run(request: Request, fn: Callable[..., T], *args: Any) -> T:
+async def run(request: Request, fn: Callable[..., T], *args: Any, limit: float | None = None) -> T:
     """Run blocking work in a worker thread under the query time limit (503 when it runs over)."""
     state = state_of(request)
-    limit = state.settings["query_timeout_s"]
+    limit = limit if limit is not None else state.settings["query_timeout_s"]
     try:
         with anyio.fail_after(limit):
             return await anyio.to_thread.run_sync(fn, *args, abandon_on_cancel=True)

@@ -41,10 +41,13 @@ async def _send_error(send: Any, path: str, status: int, message: str) -> None:
 class SecurityMiddleware:
     """Adds security headers; enforces ``max_body_bytes`` and ``request_timeout_s``."""
 
-    def __init__(self, app: Any, *, max_body_bytes: int, request_timeout_s: float):
+    def __init__(self, app: Any, *, max_body_bytes: int, request_timeout_s: float,
+                 long_paths: tuple[str, ...] = (), long_timeout_s: float = 600.0):
         self.app = app
         self.max_body_bytes = max_body_bytes
         self.request_timeout_s = request_timeout_s
+        self.long_paths = long_paths  # routes with their own, longer limit (ingest over HTTP)
+        self.long_timeout_s = long_timeout_s
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -80,12 +83,13 @@ class SecurityMiddleware:
                 message = {**message, "headers": headers + SECURITY_HEADERS}
             await send(message)
 
+        limit = self.long_timeout_s if path in self.long_paths else self.request_timeout_s
         try:
-            with anyio.fail_after(self.request_timeout_s):
+            with anyio.fail_after(limit):
                 await self.app(scope, limited_receive, secure_send)
         except TimeoutError:
             if not started:
-                await _send_error(send, path, 503, f"request took longer than {self.request_timeout_s:g} s; "
+                await _send_error(send, path, 503, f"request took longer than {limit:g} s; "
                                   "narrow the query or try again")
         except _BodyTooLarge:
             if not started:

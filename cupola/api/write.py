@@ -35,7 +35,7 @@ def require_token(request: Request) -> None:
 @router.post("/ingest", summary="Ingest images-api JSON (a collection, a list of items or one item)",
              description="Needs the server's token. The body is stored through the same pipeline as "
                          "`cupola ingest`; the answer is the ingest report.")
-async def ingest_json(request: Request) -> dict[str, Any]:
+async def ingest_json(request: Request, no_vectors: bool = False) -> dict[str, Any]:
     require_token(request)
     raw = await request.body()
     try:
@@ -51,7 +51,7 @@ async def ingest_json(request: Request) -> dict[str, Any]:
             path = Path(folder) / "upload.json"
             path.write_text(json.dumps(payload))
             with Archive.open(state.archive_path) as archive:
-                report = ingest(archive, [path], kind="nasa_json")
+                report = ingest(archive, [path], kind="nasa_json", options={"no_vectors": no_vectors})
         return {"ok": True, **report.to_dict()}
 
-    return await run(request, work)
+    return await run(request, work, limit=state.settings["ingest_timeout_s"])
