@@ -136,6 +136,56 @@ _NUMERIC_GATE = re.compile(r"\d[/-]\d")
 _VAGUE_WORDS = ("early", "mid", "late", "spring", "summer", "fall", "autumn", "winter")
 
 
+def _combined() -> tuple[re.Pattern[str], list[str]]:
+    """The month rules as one alternation, in priority order: one pass per window instead of ten."""
+    parts, kinds = [], []
+    for kind, pattern in _RULES:
+        if kind not in _MONTH_KINDS:
+            continue
+        index = len(kinds)
+        source = re.sub(r"\(\?P<(\w+)>", lambda m, i=index: f"(?P<r{i}_{m.group(1)}>", pattern.pattern)
+        parts.append(f"(?P<r{index}>{source})")
+        kinds.append(kind)
+    return re.compile("|".join(parts)), kinds
+
+
+_MONTH_RULES, _MONTH_RULE_KINDS = _combined()
+
+
+class _Groups:
+    """A match of the combined pattern seen as the rule's own match (group names without the prefix)."""
+
+    def __init__(self, m: re.Match[str], index: int):
+        self.m, self.prefix = m, f"r{index}_"
+
+    def groupdict(self) -> dict[str, str | None]:
+        size = len(self.prefix)
+        return {k[size:]: v for k, v in self.m.groupdict().items() if k.startswith(self.prefix)}
+
+    def group(self, name: str | int = 0) -> str:
+        return self.m.group(name if name == 0 else self.prefix + str(name))
+
+    def span(self, name: str | int = 0) -> tuple[int, int]:
+        return self.m.span(name if name == 0 else self.prefix + str(name))
+
+    def start(self, name: str | int = 0) -> int:
+        return self.span(name)[0]
+
+    def end(self, name: str | int = 0) -> int:
+        return self.span(name)[1]
+
+
+def _month_matches(text: str, windows: list[tuple[int, int]]) -> list[tuple[str, _Groups]]:
+    out = []
+    for start, end in windows:
+        for m in _MONTH_RULES.finditer(text, start, end):
+            index = int(m.lastgroup[1:]) if m.lastgroup and m.lastgroup[1:].isdigit() else -1
+            if index < 0:
+                index = next(i for i in range(len(_MONTH_RULE_KINDS)) if m.group(f"r{i}") is not None)
+            out.append((_MONTH_RULE_KINDS[index], _Groups(m, index)))
+    return out
+
+
 def _windows(text: str) -> list[tuple[int, int]]:
     """Stretches of text around month names, merged: the only places month rules can match."""
     spans: list[tuple[int, int]] = []
@@ -156,16 +206,17 @@ def find_dates(text: str, masked: list[tuple[int, int]] | None = None) -> list[D
     found: list[DateMention] = []
     windows = _windows(text)
     lowered = text.lower()
-    for kind, pattern in _RULES:
-        if kind in _MONTH_KINDS:
-            matches = [m for start, end in windows for m in pattern.finditer(text, start, end)]
+    grouped = _month_matches(text, windows) if windows else []
+    for kind, pattern in [("months", None), *[(k, p) for k, p in _RULES if k not in _MONTH_KINDS]]:
+        if kind == "months":
+            matches_kinds = grouped
         elif kind == "numeric" and not _NUMERIC_GATE.search(text):
             continue
         elif kind == "vague_year" and not any(word in lowered for word in _VAGUE_WORDS):
             continue
         else:
-            matches = pattern.finditer(text)
-        for match in matches:
+            matches_kinds = [(kind, m) for m in pattern.finditer(text)]
+        for kind, match in matches_kinds:  # noqa: B020 - each match carries its own rule kind
             start, end = match.span()
             if any(start < e and s < end for s, e in taken):
                 continue
