@@ -1,0 +1,185 @@
+"""The mirror, for real against a ``cupola serve`` started here, and against servers that misbehave."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+from click.testing import CliRunner
+
+from cupola.api import create_app
+from cupola.archive import Archive
+from cupola.cli import cli
+from cupola.ingest import ingest
+from cupola.mirror import mirror
+from cupola.sources.mirror import MirrorSettings
+
+FIXTURES = Path(__file__).parent / "fixtures" / "sources"
+SAMPLE = FIXTURES / "nasa_sample.jsonl"
+FAST = {"no_vectors": True}
+# a small window makes the year slicing happen on a small archive (NASA's real window is 10,000)
+SMALL = MirrorSettings(page_size=10, window=30, rate=200, concurrency=2, backoff=0.01, timeout=10)
+
+
+def sample_ids() -> set[str]:
+    return {json.loads(line)["data"][0]["nasa_id"] for line in SAMPLE.read_text().splitlines()}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    root = tmp_path_factory.mktemp("served")
+    archive = Archive.open(root)
+    ingest(archive, [SAMPLE], options=FAST)
+    archive.close()
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(create_app(root), host="127.0.0.1", port=port, log_level="error", access_log=False)
+    served = uvicorn.Server(config)
+    thread = threading.Thread(target=served.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not served.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert served.started, "cupola serve did not start"
+    yield f"http://127.0.0.1:{port}"
+    served.should_exit = True
+    thread.join(10)
+
+
+def ids_in(archive: Archive) -> set[str]:
+    return set(archive.ids())
+
+
+def test_mirror_of_a_cupola_server_slices_years_and_gets_everything(tmp_path: Path, server: str) -> None:
+    archive = Archive.open(tmp_path / "mirror")
+    report = mirror(archive, server, year_start=1940, year_end=2020, settings=SMALL, options=FAST)
+    assert report.errors == [] and report.warnings == []
+    assert ids_in(archive) == sample_ids()
+    states = dict(((s, e), st) for s, e, st in archive.conn.execute(
+        "SELECT year_start, year_end, state FROM mirror_cursors"))
+    assert states[(1940, 2020)] == "split" and "done" in states.values()
+    assert all(st in ("done", "split") for st in states.values())
+    record = archive.get(sorted(sample_ids())[0])
+    assert record.provenance[0].kind == "mirror" and record.provenance[0].file.startswith(server)
+
+
+def test_second_run_only_checks_counts(tmp_path: Path, server: str) -> None:
+    archive = Archive.open(tmp_path / "mirror")
+    first = mirror(archive, server, year_start=1940, year_end=2020, settings=SMALL, options=FAST)
+    again = mirror(archive, server, year_start=1940, year_end=2020, settings=SMALL, options=FAST)
+    assert again.pages == 0 and again.ingest.added == 0
+    assert again.slices_skipped == first.slices_done
+    assert again.requests == first.slices_done  # one count probe per finished slice
+
+
+def test_interrupted_mirror_resumes_from_its_cursor(tmp_path: Path, server: str) -> None:
+    real = httpx.HTTPTransport()
+    calls = {"n": 0}
+
+    def flaky(request: httpx.Request) -> httpx.Response:
+        calls["n"] += 1
+        if calls["n"] > 6:
+            raise httpx.ConnectError("network went away", request=request)
+        return real.handle_request(request)
+
+    archive = Archive.open(tmp_path / "mirror")
+    settings = MirrorSettings(**{**SMALL.__dict__, "retries": 1, "concurrency": 1})
+    broken = mirror(archive, server, year_start=1940, year_end=2020, settings=settings, options=FAST,
+                    transport=httpx.MockTransport(flaky))
+    assert broken.errors and "connection failed" in broken.errors[0]
+    got_before = ids_in(archive)
+    assert 0 < len(got_before) < len(sample_ids())
+    resumed = mirror(archive, server, year_start=1940, year_end=2020, settings=SMALL, options=FAST)
+    assert resumed.errors == []
+    assert ids_in(archive) == sample_ids()
+    assert resumed.ingest.added == len(sample_ids()) - len(got_before)
+
+
+def test_cli_mirror_reports_json_and_exit_0(tmp_path: Path, server: str) -> None:
+    result = CliRunner().invoke(cli, ["--archive", str(tmp_path / "m"), "mirror", server, "--query", "shuttle",
+                                      "--year-start", "1990", "--year-end", "2000", "--no-vectors", "--json",
+                                      "--rate", "100"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["added"] > 0 and report["errors"] == []
+
+
+def failing(status: int | None = None, body: bytes = b"", fail_years: str | None = None):
+    def handler(request: httpx.Request) -> httpx.Response:
+        if fail_years is None or request.url.params.get("year_start") == fail_years:
+            return httpx.Response(status or 200, content=body)
+        items = [{"data": [{"nasa_id": f"ok-{request.url.params['year_start']}", "title": "fine",
+                            "media_type": "image", "date_created": "2001-01-01T00:00:00Z"}]}]
+        return httpx.Response(200, json={"collection": {"items": items, "metadata": {"total_hits": 1},
+                                                        "links": []}})
+    return httpx.MockTransport(handler)
+
+
+def test_server_answering_500_is_reported_and_retried_next_run(tmp_path: Path) -> None:
+    archive = Archive.open(tmp_path / "m")
+    report = mirror(archive, "http://images.invalid", year_start=2000, year_end=2001, settings=SMALL,
+                    transport=failing(500, b"oops"), options=FAST)
+    assert len(report.errors) == 1 and "HTTP 500" in report.errors[0] and "gave up after 5 attempts" in report.errors[0]
+    assert report.requests == 5 and archive.count() == 0
+    (state,) = [row[0] for row in archive.conn.execute("SELECT state FROM mirror_cursors")]
+    assert state == "failed"
+    healed = mirror(archive, "http://images.invalid", year_start=2000, year_end=2001, settings=SMALL,
+                    transport=failing(fail_years="none"), options=FAST)
+    assert healed.errors == [] and archive.ids() == ["ok-2000"]
+
+
+def test_garbage_json_is_named_and_other_slices_continue(tmp_path: Path) -> None:
+    archive = Archive.open(tmp_path / "m")
+    settings = MirrorSettings(**{**SMALL.__dict__, "window": 1})
+    transport = failing(200, b"<html>maintenance</html>", fail_years="2000")
+
+    def split_first(request: httpx.Request) -> httpx.Response:
+        if request.url.params.get("year_start") == "2000" and request.url.params.get("year_end") == "2001":
+            return httpx.Response(200, json={"collection": {"items": [], "metadata": {"total_hits": 5}}})
+        return transport.handle_request(request)
+
+    report = mirror(archive, "http://images.invalid", year_start=2000, year_end=2001, settings=settings,
+                    transport=httpx.MockTransport(split_first), options=FAST)
+    assert len(report.errors) == 1 and "not JSON" in report.errors[0] and "year_start=2000" in report.errors[0]
+    assert archive.ids() == ["ok-2001"]  # the 2001 slice was mirrored regardless
+
+
+def test_server_that_hangs_times_out(tmp_path: Path) -> None:
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                held.append(listener.accept()[0])  # accept, never answer
+            except TimeoutError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        archive = Archive.open(tmp_path / "m")
+        settings = MirrorSettings(timeout=0.3, retries=1, backoff=0.01, rate=100)
+        started = time.monotonic()
+        report = mirror(archive, f"http://127.0.0.1:{listener.getsockname()[1]}", year_start=2000,
+                        year_end=2000, settings=settings, options=FAST)
+        assert time.monotonic() - started < 10
+        assert len(report.errors) == 1 and "no answer within 0.3 s" in report.errors[0]
+    finally:
+        stop.set()
+        thread.join(2)
+        for conn in held:
+            conn.close()
+        listener.close()
