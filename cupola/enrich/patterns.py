@@ -124,12 +124,13 @@ _AIRCRAFT = re.compile(r"\b(?:F-\d{2,3}[A-Z]?|F/A-18|X-\d{1,2}[A-Z]?|YF-\d{2}|KC
 _SHIP = re.compile(r"\bUSS [A-Z][a-z]+(?: [A-Z][a-z]+)?\b|\b(?:Freedom|Liberty) Star\b")
 _PAD = re.compile(r"\b(?:(?:Launch )?Pad|Launch Complex|LC)[- ]?(\d{1,2}[A-Z]?|0[A-B])\b|\b(?:Space Launch Complex|SLC)[- ]?(\d{1,2}[A-Z]?)\b", re.I)
 _CAP = r"(?:(?:[A-Z]\.)+|[A-Z][A-Za-z&-]*|of|and|for|the|de|on)"
-_FACILITY = re.compile(rf"\b((?:(?:[A-Z]\.)+|[A-Z][A-Za-z&-]*)(?: {_CAP}){{0,6}}? (?:Facility|Building|Center|Centre|Complex|"
+_FACILITY = re.compile(rf"\b((?:(?:[A-Z]\.)+|[A-Z][A-Za-z&-]*)(?: {_CAP}){{0,6}}? (?<=[A-Za-z] )(?<!of )(?<!and )(?<!for )(?<!the )(?:Facility|Building|Center|Centre|Complex|"
                        r"Annex|Air Force Base|Air Force Station|Naval Air Station|"
                        r"Museum|Airport|Proving Ground|Test Stand|Arsenal|Cosmodrome|Data Center))\b")
-_ORG = re.compile(rf"\b((?:(?:[A-Z]\.)+|[A-Z][A-Za-z&-]*)(?: {_CAP}){{0,6}}? (?:Corporation|Corp\.|Company|Inc\.|Incorporated|"
+_ORG = re.compile(rf"\b((?:(?:[A-Z]\.)+|[A-Z][A-Za-z&-]*)(?: {_CAP}){{0,6}}? (?<!of )(?<!and )(?<!for )(?<!the )(?:Corporation|Corp\.|Company|Inc\.|Incorporated|"
                   r"Aeronautical|Aerospace|Aircraft|Committee|Agency|Institute|University|Association|Society|"
-                  r"Foundation|Council|Commission|Laboratories|Corps of Engineers))\b"
+                  r"Foundation|Council|Commission|Laboratories|Corps of Engineers)"
+                  r"(?: of(?: the)? [A-Z][a-z]+(?: [A-Z][a-z]+)?)?)\b"
                   r"|\bU\.S\. Department of (?:the )?[A-Z][a-z]+\b")
 _GEO_SUFFIX = re.compile(r"\b((?:[A-Z][a-z]+ (?:(?:de|del|la|of|da) )?){1,3}(?:Ocean|Sea|Gulf|Bay|Strait|Straight|Straits|River|Mountains|"
                          r"Range|Valley|Peninsula|Basin|Desert|Islands|Island|Lake|Plateau|Delta|Canyon|Glacier|"
@@ -140,7 +141,7 @@ _GEO_PREFIX = re.compile(r"\b((?:Gulf|Sea|Bay|Strait|Straits|Lake|Mount|Mt\.|Isl
 _LUNAR = {"Tranquility", "Serenity", "Storms", "Crises", "Fertility", "Rains", "Clouds", "Nectar", "Vapors",
           "Moisture", "Cold", "Imbrium", "Procellarum", "Descartes", "Taurus", "Hadley", "Fra", "Cayley"}
 _BUILT = {"Facility", "Building", "Processing", "Payload", "Cargo", "Center", "Module", "Hangar", "Pad",
-          "Complex", "Station"}
+          "Complex", "Station", "Shuttle", "Spacecraft", "Orbiter", "Space", "Vehicle"}
 _OCEAN = re.compile(r"\b(Atlantic|Pacific|Indian|Arctic)\b(?!\s+(?:Ocean|Coast|Fleet|Missile|Range|Test|Command|"
                     r"Standard|Time|Northwest|Rim|Islands?|side|Flyer|Recovery)\b)")
 _GENERIC_CRAFT = re.compile(r"\b(Apollo|Gemini|Mercury)\b[\w() -]{0,24}?\b(spacecraft|capsule|cupsule)\b", re.I)
