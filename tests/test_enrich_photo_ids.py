@@ -13,6 +13,7 @@ from cupola.enrich.photo_ids import parse
     ("ISS054-E-22060", "iss054e022060", "Expedition 54"),
     ("iss054e022060", "iss054e022060", "Expedition 54"),
     ("S61-E-123", "s61e123", "STS-61"),
+    ("s82e5242", "s82e5242", "STS-82"),  # a nasa_id in its compact form
     ("STS061-123-45", "sts061-123-045", "STS-61"),
     ("JSC2000-E-29123", "jsc2000e029123", None),
     ("AS11-40-5903", "as11-40-5903", "Apollo 11"),

@@ -49,7 +49,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("apollo", re.compile(r"\b(AS)(\d{1,2})-(\d{1,3})-(\d{1,5})\b", re.IGNORECASE)),
     ("skylab", re.compile(r"\b(SL)(\d)-(\d{1,3})-(\d{1,5})\b", re.IGNORECASE)),
     ("shuttle_84", re.compile(r"\b(\d{2}[A-J])\s?-\s?(\d{1,3})-(\d{1,5})\b")),
-    ("shuttle_esc", re.compile(r"\b(S)(\d{2,3})-([A-Z])-(\d{1,6})\b", re.IGNORECASE)),
+    ("shuttle_esc", re.compile(r"\b(S)(\d{2,3})-([A-Z])-(\d{1,6})\b|\b(s)(\d{2,3})(e)(\d{3,6})\b",
+                               re.IGNORECASE)),
     ("jsc_year", re.compile(r"\b(S)(\d{2})-(\d{5})\b", re.IGNORECASE)),
     ("pia", re.compile(r"\b(PIA)(\d{5})\b", re.IGNORECASE)),
     ("grc", re.compile(r"\b(GRC|C)-(\d{4})-([A-Z])-(\d{1,6})\b", re.IGNORECASE)),
@@ -91,6 +92,7 @@ def _build(scheme: str, m: re.Match[str]) -> PhotoId | None:
                        {"mission": number, "roll": roll, "frame": int(g[3])}, mission,
                        _mission_dates(mission))
     if scheme == "shuttle_esc":
+        g = g[:4] if g[0] else g[4:]
         mission = f"STS-{int(g[1])}"
         return PhotoId(text, span, scheme, f"s{int(g[1])}e{int(g[3])}".replace("e", g[2].lower(), 1),
                        {"mission": g[1], "roll": g[2].upper(), "frame": int(g[3])}, mission,
