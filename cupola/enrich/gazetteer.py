@@ -88,17 +88,17 @@ def automaton() -> ahocorasick.Automaton:
             if " " in alias and not alias[-1].isdigit() or alias in ("Inspiration4",):
                 add(alias, "mission", row["name"], "", "any" if " " in alias else "capital")
     auto = ahocorasick.Automaton()
+    merged: dict[str, list[Entry]] = {}
     for key, value in entries.items():
+        merged.setdefault(f" {key.translate(_SPACES)}", []).extend(value)
+    for key, value in merged.items():
         auto.add_word(key, (key, tuple(value)))
     auto.make_automaton()
     return auto
 
 
-def _boundary(text: str, start: int, end: int) -> bool:
-    before = text[start - 1] if start > 0 else " "
-    after = text[end] if end < len(text) else " "
-    return not (before.isalnum() or before == "-" and start > 1 and text[start - 2].isalnum()) \
-        and not (after.isalnum() or after == "-" and end + 1 < len(text) and text[end + 1].isdigit())
+# punctuation becomes a space (same length), so " key " in " text " only matches whole words
+_SPACES = {c: " " for c in range(128) if not chr(c).isalnum()}
 
 
 def _case_ok(entry: Entry, surface: str) -> bool:
@@ -110,13 +110,17 @@ def _case_ok(entry: Entry, surface: str) -> bool:
 
 
 def scan(text: str, folded: str) -> list[tuple[int, int, Entry]]:
-    """Every (start, end, entry) whose case and word boundaries fit; overlapping hits included."""
+    """Every (start, end, entry) whose case fits, whole words only, longest first where they overlap."""
     hits = []
-    for end_index, (key, options) in automaton().iter_long(folded):
-        end = end_index + 1
-        start = end - len(key)
-        if not _boundary(text, start, end):
-            continue
+    spaced = f" {folded.translate(_SPACES)}"
+    size = len(text)
+    for end_index, (key, options) in automaton().iter(spaced):
+        end = end_index  # spaced is text shifted by one (the leading pad)
+        start = end - len(key) + 1
+        if end < size and (text[end].isalnum() or text[end] == "-" and end + 1 < size and text[end + 1].isdigit()):
+            continue  # not a whole word ("Columbian"), or another name ("Atlas V-2")
+        if start > 1 and text[start - 1] == "-" and text[start - 2].isalnum():
+            continue  # part of a compound ("post-Vietnam")
         surface = text[start:end]
         for entry in options:
             if _case_ok(entry, surface):
