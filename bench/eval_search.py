@@ -90,7 +90,7 @@ def load_queries() -> list[dict[str, Any]]:
     return queries
 
 
-def open_archive(fresh: bool):
+def open_archive(fresh: bool, refresh: bool = True):
     from cupola.archive import Archive
     from cupola.embed.update import update
     from cupola.ingest import ingest
@@ -98,6 +98,8 @@ def open_archive(fresh: bool):
     if fresh and ARCHIVE.exists():
         shutil.rmtree(ARCHIVE)
     archive = Archive.open(ARCHIVE)
+    if not refresh:
+        return archive
     with archive.writing():
         if archive.count() == 0:
             print(f"building {ARCHIVE} from {RECORDS} (once; cached) ...", file=sys.stderr)
@@ -134,26 +136,36 @@ def runner(archive, mode: str):
 
 
 # -- text variants (which record text to embed) ---------------------------------------------------
-def variant_runner(archive, variant: str, max_tokens: int | None = None):
-    from cupola.embed.model import get_embedder
-    from cupola.embed.text import record_text
+def variant_ids(archive, queries: list[dict[str, Any]], distractors: int) -> list[str]:
+    """Every judged record plus a fixed hash-ordered sample of the others (a cheaper corpus)."""
+    import hashlib
+
+    ids = archive.ids()
+    judged = {rid for q in queries for rid in q["judgments"]}
+    rest = sorted((i for i in ids if i not in judged), key=lambda i: hashlib.md5(i.encode()).hexdigest())
+    return sorted(judged & set(ids)) + rest[:distractors]
+
+
+def variant_runner(archive, ids: list[str], variant: str, max_tokens: int | None = None):
+    from cupola.embed.model import MAX_TOKENS, get_embedder
+    from cupola.embed.store import open_vectors
+    from cupola.embed.text import DEFAULT_VARIANT, record_text
 
     name = variant + (f"-{max_tokens}" if max_tokens else "")
     cache = OUT / "variants" / f"{name}.npz"
-    ids = archive.ids()
-    if cache.exists() and list(np.load(cache)["ids"]) == ids:
+    stored = open_vectors(archive)
+    if variant == DEFAULT_VARIANT and not max_tokens and all(i in stored.rows for i in ids):
+        vectors = np.asarray(stored.vectors[[stored.rows[i] for i in ids]])  # the archive's own vectors
+    elif cache.exists() and list(np.load(cache)["ids"]) == ids:
         vectors = np.load(cache)["vectors"]
     else:
         records = archive.get_many(ids)
         texts = [record_text(records[i], variant) for i in ids]
         embedder = get_embedder()
-        if max_tokens:
-            embedder.tokenizer.enable_truncation(max_tokens)
+        embedder.tokenizer.enable_truncation(max_tokens or MAX_TOKENS)
         started = time.perf_counter()
         vectors = embedder.embed(texts)
         print(f"variant {name}: embedded {len(ids)} in {time.perf_counter() - started:.0f} s", file=sys.stderr)
-        from cupola.embed.model import MAX_TOKENS
-
         embedder.tokenizer.enable_truncation(MAX_TOKENS)
         cache.parent.mkdir(parents=True, exist_ok=True)
         np.savez(cache, ids=np.array(ids), vectors=vectors)
@@ -214,11 +226,17 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fresh", action="store_true", help="rebuild the cached archive")
     parser.add_argument("--variants", action="store_true", help="compare embedded-text variants")
+    parser.add_argument("--distractors", type=int, default=2000,
+                        help="unjudged records added to the judged ones for --variants")
+    parser.add_argument("--no-update", action="store_true",
+                        help="use the cached archive as it is (no ingest, embedding or reindex)")
+    parser.add_argument("--variant-list", default="",
+                        help="comma-separated subset of variants to run (default: all)")
     parser.add_argument("--modes", default="keyword,semantic,hybrid")
     parser.add_argument("--json", type=Path, help="also write the numbers here")
     args = parser.parse_args()
     queries = load_queries()
-    archive = open_archive(args.fresh)
+    archive = open_archive(args.fresh, refresh=not args.no_update)
     runs: dict[str, Any] = {}
     for mode in args.modes.split(","):
         run = runner(archive, mode)
@@ -230,10 +248,14 @@ def main() -> int:
     if args.variants:
         from cupola.embed.text import VARIANTS
 
-        variants = {f"semantic[{v}]": variant_runner(archive, v) for v in VARIANTS}
-        variants["semantic[title_keywords_caption,128 tok]"] = variant_runner(
-            archive, "title_keywords_caption", 128)
-        print("\n=== embedded-text variants (semantic only, exact search) ===")
+        ids = variant_ids(archive, queries, args.distractors)
+        wanted = [v for v in args.variant_list.split(",") if v] or [*VARIANTS, "title_keywords_caption-128"]
+        variants = {}
+        for name in wanted:
+            variant, _, tokens = name.partition("-")
+            variants[f"semantic[{name}]"] = variant_runner(archive, ids, variant, int(tokens) if tokens else None)
+        print(f"\n=== embedded-text variants (semantic only, exact search) on {len(ids)} records: "
+              f"the judged ones + {args.distractors} others; compare variants with each other only ===")
         summary["variants"] = evaluate(queries, variants)
     if args.json:
         args.json.write_text(json.dumps(summary, indent=1, default=str))
