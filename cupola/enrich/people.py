@@ -23,6 +23,10 @@ _RUN = re.compile(r"(?:(?:[A-Z]\.){1,3}|[A-ZÀ-Þ][\wà-ÿ'’\"-]*\.?|\([A-Z][a
                   r"(?:(?: |, (?=Jr|Sr|II|III|IV))(?:(?:[A-Z]\.){1,3}|[A-ZÀ-Þ][\wà-ÿ'’\"-]*\.?|\([A-Z][a-z]+\)|"
                   r'"[A-Z][a-z]+"|'
                   r"von |van |der |de |bin |al |da |del |la )+)+")
+def _is_initial(token: str) -> bool:
+    return len(token) == 2 and token[1] == "." and token[0].isupper()
+
+
 _INITIALS = re.compile(r"(?:[A-Z]\.){2,}")
 _POSSESSIVE = re.compile(r"['’]s$")
 _PARTICLES = {"von", "van", "der", "de", "bin", "al", "da", "del", "la"}
@@ -184,7 +188,7 @@ def _person(text: str, run: list[re.Match[str]]) -> tuple[int, int, str, float] 
         token = tokens[i]
         if is_title(token) or token.lower() in _NOT_GIVEN or not token[:1].isupper():
             continue
-        if fold(token) in given_set or (re.fullmatch(r"[A-Z]\.", token) and fold(tokens[i + 1]) in given_set):
+        if fold(token) in given_set or (_is_initial(token) and fold(tokens[i + 1]) in given_set):
             first_given = i
             break
     if first_given is not None:
@@ -218,11 +222,12 @@ def _person(text: str, run: list[re.Match[str]]) -> tuple[int, int, str, float] 
     if len(tokens) < 2 or len(tokens) > 6:
         return None
     surname = tokens[-1]
-    if surname.startswith(("(", "\"")) or re.fullmatch(r"[A-Z]\.", surname) or surname in _PARTICLES:
+    if surname.startswith(("(", "\"")) or _is_initial(surname) or surname in _PARTICLES:
         return None
-    if re.fullmatch(r"(?:[A-Z]\.){2,}", tokens[0]) and len(tokens) == 2:
+    if _INITIALS.fullmatch(tokens[0]) and len(tokens) == 2:
         return run[0].start(), run[-1].end(), f"{tokens[0]} {surname}", 0.6  # "F.F. Fullmer"
-    names = [t for t in tokens[:-1] if not re.fullmatch(r"[A-Z]\.|\(.*\)|\".*\"", t) and t not in _PARTICLES]
+    names = [t for t in tokens[:-1]
+             if not (_is_initial(t) or t[0] in "(\"") and t not in _PARTICLES]
     if not names:
         return None
     given = names[0]
