@@ -1,0 +1,114 @@
+"""Series clustering of real NASA captions, in an archive: stacks, boilerplate, incremental runs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from cupola.archive import Archive
+from cupola.dedupe.pipeline import recluster, update
+from cupola.ingest import ingest
+
+HERE = Path(__file__).parent / "fixtures" / "dedupe"
+RECORDS = HERE / "series_records.jsonl"
+EXPECTED = json.loads((HERE / "expected_groups.json").read_text())
+OPTIONS = {"raw_only": True, "no_vectors": True}
+
+
+def _clusters(archive: Archive) -> dict[str, str | None]:
+    return {rid: (r.cluster or {}).get("id") for rid, r in archive.get_many(archive.ids()).items()}
+
+
+@pytest.fixture()
+def archive(tmp_path) -> Archive:
+    archive = Archive.open(tmp_path / "a")
+    ingest(archive, [RECORDS], options=OPTIONS)
+    return archive
+
+
+def test_each_expected_group_is_one_stack(archive):
+    clusters = _clusters(archive)
+    for name, members in EXPECTED["groups"].items():
+        ids = {clusters[m] for m in members}
+        assert len(ids) == 1 and None not in ids, (name, {m: clusters[m] for m in members})
+    stacks = {clusters[m[0]] for m in EXPECTED["groups"].values()}
+    assert len(stacks) == len(EXPECTED["groups"])  # no two groups glued together
+
+
+def test_boilerplate_and_singles_stay_alone(archive):
+    clusters = _clusters(archive)
+    assert all(clusters[i] is None for i in EXPECTED["singles"])
+    boiler_clusters = [clusters[i] for i in EXPECTED["boilerplate"]]
+    assert boiler_clusters.count(None) >= len(boiler_clusters) - 4  # only same-id-spelling pairs may join
+
+
+def test_cluster_fields_are_written_with_one_representative(archive):
+    records = archive.get_many(archive.ids())
+    by_cluster: dict[str, list] = {}
+    for record in records.values():
+        if record.cluster:
+            by_cluster.setdefault(record.cluster["id"], []).append(record)
+    assert by_cluster
+    for members in by_cluster.values():
+        roles = [r.cluster["role"] for r in members]
+        assert roles.count("representative") == 1
+        assert {r.cluster["size"] for r in members} == {len(members)}
+        rep = next(r for r in members if r.cluster["role"] == "representative")
+        assert all(r.cluster["representative"] == rep.id for r in members)
+
+
+def test_identical_boilerplate_captions_never_glue(tmp_path):
+    """Hundreds of records whose caption is 'NASA image' or their own id stay apart."""
+    lines = [json.loads(line) for line in RECORDS.read_text().splitlines()][:60]
+    path = tmp_path / "boiler.jsonl"
+    with path.open("w") as out:
+        for n, item in enumerate(lines * 5):
+            clone = {"data": [dict(item["data"][0])]}  # no links: these are different photos
+            data = clone["data"][0]
+            data["nasa_id"] = f"{data['nasa_id']}-{n}"
+            data["description"] = ["NASA image", "", data["nasa_id"], "Image"][n % 4]
+            data["title"] = data["nasa_id"]
+            out.write(json.dumps(clone) + "\n")
+    archive = Archive.open(tmp_path / "b")
+    ingest(archive, [path], options=OPTIONS)
+    assert archive.conn.execute("SELECT count(*) FROM dedupe_members").fetchone()[0] == 0
+
+
+def test_incremental_run_places_only_new_records(tmp_path):
+    lines = RECORDS.read_text().splitlines()
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    first.write_text("\n".join(lines[::2]) + "\n")
+    second.write_text("\n".join(lines[1::2]) + "\n")
+    archive = Archive.open(tmp_path / "a")
+    manual = {**OPTIONS, "skip_steps": ["dedupe"]}
+    placed = []
+    for path in (first, second, first, second):
+        ingest(archive, [path], options=manual)
+        with archive.writing():
+            placed.append(update(archive).placed)
+    assert placed == [len(lines[::2]), len(lines[1::2]), 0, 0]
+    # the same stacks as ingesting everything at once
+    clusters = _clusters(archive)
+    for members in EXPECTED["groups"].values():
+        assert len({clusters[m] for m in members}) == 1 and clusters[members[0]] is not None
+
+
+def test_recluster_gives_the_same_groups_and_deletes_nothing(archive):
+    before = _clusters(archive)
+    count = archive.count()
+    with archive.writing():
+        recluster(archive)
+    after = _clusters(archive)
+    assert archive.count() == count
+    groups_before = {frozenset(i for i, c in before.items() if c == cid) for cid in set(before.values()) if cid}
+    groups_after = {frozenset(i for i, c in after.items() if c == cid) for cid in set(after.values()) if cid}
+    assert groups_before == groups_after
+
+
+def test_update_without_changes_writes_nothing(archive):
+    seq = archive.max_seq()
+    with archive.writing():
+        stats = update(archive)
+    assert stats.seen == 0 and archive.max_seq() == seq
