@@ -238,7 +238,7 @@ def main() -> int:
     queries = load_queries()
     archive = open_archive(args.fresh, refresh=not args.no_update)
     runs: dict[str, Any] = {}
-    for mode in args.modes.split(","):
+    for mode in [m for m in args.modes.split(",") if m]:
         run = runner(archive, mode)
         if run is None:
             print(f"mode {mode}: not measured (cupola.search.service is not there yet)")

@@ -9,7 +9,7 @@ import pytest
 
 from cupola.archive import Archive
 from cupola.embed import ann
-from cupola.embed.search import semantic_search, similar_to, vector_status
+from cupola.embed.search import has_vectors, semantic_search, similar_to, vector_status
 from cupola.embed.store import VectorSet, open_vectors
 from cupola.errors import NotFound
 from cupola.ingest import ingest
@@ -75,6 +75,7 @@ def test_an_archive_without_vectors_answers_empty(tmp_path):
     assert semantic_search(bare, "moonwalk") == []
     assert similar_to(bare, "0100074") == []
     assert vector_status(bare)["behind"] is True
+    assert has_vectors(bare) is False
 
 
 def _clustered(n: int, seed: int = 7) -> np.ndarray:
@@ -113,3 +114,4 @@ def test_hnsw_with_tail_and_filters_agrees_with_exact_search():
 
 def test_vectors_are_loaded_once_per_process(archive):
     assert open_vectors(archive) is open_vectors(archive)
+    assert has_vectors(archive) is True

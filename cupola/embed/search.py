@@ -26,6 +26,11 @@ MAX_K = 10_000
 vector_status = status
 
 
+def has_vectors(archive: Archive) -> bool:
+    """Whether semantic search has anything to search (False after `ingest --no-vectors`)."""
+    return len(open_vectors(archive)) > 0
+
+
 def _results(vset: VectorSet, rows: np.ndarray, scores: np.ndarray) -> list[tuple[str, float]]:
     ids = vset.ids
     return [(ids[int(r)], float(s)) for r, s in zip(rows, scores, strict=True)]
