@@ -102,6 +102,16 @@ CREATE TABLE mirror_cursors (     -- one row per (server, query, year slice) a m
     PRIMARY KEY (server, query_key, year_start, year_end)
 ) WITHOUT ROWID;
 """),
+    (3, "galleries: saved custom galleries (picked records, order, retitled captions)", """
+CREATE TABLE galleries (          -- a person's gallery: title, and its entries in order (JSON)
+    slug        TEXT PRIMARY KEY,  -- url-safe name, e.g. "apollo-11-highlights"
+    title       TEXT NOT NULL,
+    subject     TEXT,              -- JSON: the subject it started from (mission, theme), if any
+    entries     TEXT NOT NULL,     -- JSON list: {"id", "phase"?, "heading"?, "caption"?}
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL
+) WITHOUT ROWID;
+"""),
 ]
 
 
