@@ -21,12 +21,15 @@ _RANK = {"day": 3, "month": 2, "year": 1}
 _PREFIX = re.compile(r"\s*\(([^()]{3,40})\)\s*-{2,}")
 _FUTURE = re.compile(r"\b(?:will|scheduled|slated|targeted|planned|is to|are to)\b", re.IGNORECASE)
 _WEAK_SOURCES = (None, "date_created")
+# Captions past this length are transcripts and articles: their first part says what the item is,
+# and reading all of a 90,000-character podcast transcript costs more than the rest of a batch.
+MAX_CAPTION_CHARS = 20_000
 
 
 def enrich_record(record: Record, context: Any = None) -> Record:
     """Caption understanding for one record (pure: the record is updated and returned)."""
     title = record.title or ""
-    caption = record.caption or ""
+    caption = (record.caption or "")[:MAX_CAPTION_CHARS]
     text = caption if title.strip() == caption.strip() or not title else f"{title}\n{caption}"
     offset = 0 if text is caption else len(title) + 1
     result = analyze(text)
