@@ -6,7 +6,8 @@ it appears ("S69-31075 (18 April 1969) --- Suited astronaut ..." keeps only the 
 so frames of one series that each start with their own id compare equal.
 
 Boilerplate never forms a stack: empty text, text that is only the id, generic labels ("NASA
-image"), and anything with fewer than ``MIN_WORDS`` words. Short texts (fewer than
+image"), anything with fewer than ``MIN_WORDS`` words or fewer than ``MIN_REAL_WORDS`` words of
+letters (camera strings such as "NASA 2071129 83.3F"). Short texts (fewer than
 ``SHORT_WORDS`` words) must match exactly; longer ones are near-duplicates when the Jaccard
 similarity of their word 3-shingles is at least ``MIN_JACCARD`` and they do not name different
 missions or vehicles ("STS-95 ..." vs "STS-96 ...": same template, different event).
@@ -20,6 +21,7 @@ import zlib
 from cupola.model import Record
 
 MIN_WORDS = 4
+MIN_REAL_WORDS = 3  # words of letters, not counting filler like "nasa", "image", "photo"
 SHORT_WORDS = 10
 MIN_JACCARD = 0.75
 SHINGLE = 3
@@ -28,6 +30,8 @@ GENERIC = {
     "nasa image", "nasa photo", "no description", "no description available", "untitled", "image", "photo",
     "photograph", "picture", "description", "n a", "na", "none", "null", "tbd", "test", "nasa",
 }
+_FILLER = {"nasa", "image", "images", "photo", "photos", "photograph", "picture", "the", "a", "an", "of", "and",
+           "jpg", "jpeg", "tif", "png", "copy", "file", "img", "dsc", "frame"}
 _WORD = re.compile(r"[a-z0-9]+")
 _DAMAGED_APOSTROPHE = re.compile(r"(?<=[a-z])\?(?=[a-z])")
 _GLUED = re.compile(r"^([a-z]{2,})\d+[a-z]?$")
@@ -64,6 +68,8 @@ def series_tokens(record: Record) -> list[str] | None:
         words.extend(_WORD.findall(raw))
     if len(words) < MIN_WORDS or " ".join(words) in GENERIC:
         return None
+    if sum(1 for w in words if w.isalpha() and w not in _FILLER) < MIN_REAL_WORDS:
+        return None  # camera or catalogue strings: "NASA 2071129 83.3F"
     del words[MAX_WORDS:]
     if own and id_form(" ".join(words)) == own:
         return None
