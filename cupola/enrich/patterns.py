@@ -21,31 +21,31 @@ _GATES = {
     "Mercury-Atlas": ("mercury", "ma-", "ma)", "ma "), "Mercury-Redstone": ("mercury", "mr-", "mr)", "mr "),
     "Skylab": ("skylab", "sl-"), "Little Joe": ("little joe", "lj"), "Expedition": ("expedition",),
     "soyuz": ("soyuz",), "Soyuz": ("soyuz",), "named": ("vostok", "voskhod", "shenzhou", "htv-", "atv-"),
-    "Mir": ("mir",), "crew": ("crew-",), "Artemis": ("artemis",), "Orbital": ("orbital-",), "crs": ("crs-",),
+    "Mir": ("mir-", "mir "), "crew": ("crew-",), "Artemis": ("artemis",), "Orbital": ("orbital-",), "crs": ("crs-",),
     "cargo": ("orb-", "oa-", "ng-"), "flight": ("flight ",),
 }
 _MISSIONS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"\bSTS-\d{1,2}/(\d\d)-?([A-J])\b", re.I), "sts84"),
-    (re.compile(r"\bSTS[- ]?(\d{1,3})(?:[- ]?([A-J]))?(?![\w-])", re.I), "sts"),
-    (re.compile(r"\bApollo[- ]" + _NUM + r"(?![\w-]|\.\d)", re.I), "Apollo"),
-    (re.compile(r"\b(?:Gemini-Titan|Gemini|GT)(?:\s*\(GT\))?[- ]?(\d{1,2}|[IVX]{1,4})(A)?(?![\w-])", re.I), "Gemini"),
-    (re.compile(r"\b(?:Mercury[- ]Atlas|MA)(?:\s*\(MA\))?[- ]?(\d{1,2})(?![\w-])", re.I), "Mercury-Atlas"),
-    (re.compile(r"\b(?:Mercury[- ]Redstone|MR)(?:\s*\(MR\))?[- ]?(\d)(?![\w-])", re.I), "Mercury-Redstone"),
-    (re.compile(r"\b(?:Skylab(?:\s*\(SL\))?[- ]?|SL-)(\d)(?![\w-])", re.I), "Skylab"),
-    (re.compile(r"\b(?:Little Joe|LJ)[- ]?(\d[AB]?)(?![\w-])", re.I), "Little Joe"),
-    (re.compile(r"\bExpedition[- ](\d{1,2}|One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten|Eleven|Twelve)\b",
+    (re.compile(r"STS-\d{1,2}/(\d\d)-?([A-J])\b", re.I), "sts84"),
+    (re.compile(r"STS[- ]?(\d{1,3})(?:[- ]?([A-J]))?(?![\w-])", re.I), "sts"),
+    (re.compile(r"Apollo[- ]" + _NUM + r"(?![\w-]|\.\d)", re.I), "Apollo"),
+    (re.compile(r"(?:Gemini-Titan|Gemini|GT)(?:\s*\(GT\))?[- ]?(\d{1,2}|[IVX]{1,4})(A)?(?![\w-])", re.I), "Gemini"),
+    (re.compile(r"(?:Mercury[- ]Atlas|MA)(?:\s*\(MA\))?[- ]?(\d{1,2})(?![\w-])", re.I), "Mercury-Atlas"),
+    (re.compile(r"(?:Mercury[- ]Redstone|MR)(?:\s*\(MR\))?[- ]?(\d)(?![\w-])", re.I), "Mercury-Redstone"),
+    (re.compile(r"(?:Skylab(?:\s*\(SL\))?[- ]?|SL-)(\d)(?![\w-])", re.I), "Skylab"),
+    (re.compile(r"(?:Little Joe|LJ)[- ]?(\d[AB]?)(?![\w-])", re.I), "Little Joe"),
+    (re.compile(r"Expedition[- ](\d{1,2}|One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten|Eleven|Twelve)\b",
                 re.I), "Expedition"),
-    (re.compile(r"\bSoyuz[- ](TMA|TM|T|MS)[- ]?(\d{1,2}M?)(?![\w-])"), "soyuz"),
-    (re.compile(r"\bSoyuz[- ](\d{1,2})(?![\w-])"), "Soyuz"),
-    (re.compile(r"\b(?:Vostok|Voskhod|Shenzhou)[- ](\d{1,2})(?![\w-])"), "named"),
-    (re.compile(r"\bMir[- ](\d{1,2})(?![\w-])"), "Mir"),
-    (re.compile(r"\b(?:SpaceX\s+)?Crew-(\d{1,2})\b"), "crew"),
-    (re.compile(r"\bArtemis (I{1,3}|IV|\d)\b"), "Artemis"),
-    (re.compile(r"\bOrbital-(\d{1,2})\b"), "Orbital"),
-    (re.compile(r"\b(SpaceX\s+|Orbital ATK\s+|Orbital\s+|Northrop Grumman\s+)?CRS-(\d{1,2})\b"), "crs"),
-    (re.compile(r"\b(Orb|OA|NG)-(\d{1,2})\b"), "cargo"),
-    (re.compile(r"\b(?:HTV|ATV)-(\d)\b"), "named"),
-    (re.compile(r"\b(?:[Aa]ssembly )?[Ff]light (\d{1,2}[AJRE](?:\.\d)?|UF-?\d|ULF-?\d)\b"), "flight"),
+    (re.compile(r"Soyuz[- ](TMA|TM|T|MS)[- ]?(\d{1,2}M?)(?![\w-])"), "soyuz"),
+    (re.compile(r"Soyuz[- ](\d{1,2})(?![\w-])"), "Soyuz"),
+    (re.compile(r"(?:Vostok|Voskhod|Shenzhou)[- ](\d{1,2})(?![\w-])"), "named"),
+    (re.compile(r"Mir[- ](\d{1,2})(?![\w-])"), "Mir"),
+    (re.compile(r"(?:SpaceX\s+)?Crew-(\d{1,2})\b"), "crew"),
+    (re.compile(r"Artemis (I{1,3}|IV|\d)\b"), "Artemis"),
+    (re.compile(r"Orbital-(\d{1,2})\b"), "Orbital"),
+    (re.compile(r"(SpaceX\s+|Orbital ATK\s+|Orbital\s+|Northrop Grumman\s+)?CRS-(\d{1,2})\b"), "crs"),
+    (re.compile(r"(Orb|OA|NG)-(\d{1,2})\b"), "cargo"),
+    (re.compile(r"(?:HTV|ATV)-(\d)\b"), "named"),
+    (re.compile(r"(?:[Aa]ssembly )?[Ff]light (\d{1,2}[AJRE](?:\.\d)?|UF-?\d|ULF-?\d)\b"), "flight"),
 ]
 
 
@@ -61,6 +61,8 @@ def missions(text: str, folded: str | None = None) -> Iterator[Mention]:
         if present.isdisjoint(_GATES[family]):
             continue
         for m in pattern.finditer(text):
+            if m.start() and text[m.start() - 1].isalnum():
+                continue  # the patterns carry no leading \b (much faster); the boundary is checked here
             name = _mission_name(family, m)
             if name:
                 yield m.start(), m.end(), "mission", name, 0.9
@@ -201,7 +203,8 @@ def generic_craft(text: str, folded: str | None = None) -> Iterator[Mention]:
 
 def places(text: str, folded: str | None = None) -> Iterator[Mention]:
     folded = folded if folded is not None else text.lower()
-    pads = _PAD.finditer(text) if ("pad" in folded or "complex" in folded or "lc" in folded) else ()
+    pads = _PAD.finditer(text) if ("pad" in folded or "complex" in folded or "lc-" in folded
+                                    or "lc " in folded or "slc" in folded) else ()
     for m in pads:
         pad = (m.group(1) or m.group(2) or "").upper()
         if m.group(2):
