@@ -101,6 +101,8 @@ def test_no_vectors_skips_and_cupola_embed_adds_them_later(tmp_path):
                                "hnsw": False}
     archive.close()
     runner = CliRunner()
+    result = runner.invoke(cli, ["--archive", str(tmp_path / "a"), "similar", "0100074"])
+    assert result.exit_code == 2 and "cupola embed" in result.output
     result = runner.invoke(cli, ["--archive", str(tmp_path / "a"), "embed", "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["embedded"] == N
@@ -109,6 +111,18 @@ def test_no_vectors_skips_and_cupola_embed_adds_them_later(tmp_path):
     assert result.output.startswith("embedded 0,")
     result = runner.invoke(cli, ["--archive", str(tmp_path / "a"), "embed", "--rebuild", "--json"])
     assert json.loads(result.output)["embedded"] == N
+
+
+def test_cupola_similar_lists_the_nearest_records(embedded):
+    runner = CliRunner()
+    result = runner.invoke(cli, ["--archive", str(embedded), "similar", "0100074", "--json", "--limit", "3"])
+    assert result.exit_code == 0, result.output
+    hits = json.loads(result.output)
+    assert [h["id"] for h in hits][0] == "0100075" and len(hits) == 3
+    result = runner.invoke(cli, ["--archive", str(embedded), "similar", "51g-s-224", "--limit", "1"])
+    assert result.exit_code == 0 and "51f-s-160" in result.output  # the other shuttle landing at Edwards
+    result = runner.invoke(cli, ["--archive", str(embedded), "similar", "no-such-record"])
+    assert result.exit_code == 1 and "no record" in result.output
 
 
 def test_cupola_embed_without_an_archive_is_a_clean_error(tmp_path):

@@ -69,6 +69,24 @@ def test_similar_to_finds_the_same_caption_first_and_never_itself(archive):
         similar_to(archive, "no-such-id")
 
 
+def test_similar_to_leaves_out_the_records_own_cluster_and_shows_each_cluster_once(archive, tmp_path):
+    import shutil
+
+    shutil.copytree(archive.path, tmp_path / "c")
+    copy = Archive.open(tmp_path / "c")
+    first, second, a, b = copy.get_many(["0100074", "0100075", "41G-121-099", "51I-44-052"]).values()
+    first.cluster = second.cluster = {"id": "c1", "kind": "series", "size": 2, "role": "member"}
+    a.cluster = b.cluster = {"id": "c2", "kind": "series", "size": 2, "role": "member"}
+    with copy.writing():
+        copy.replace_data([first, second, a, b])
+    ids = [record_id for record_id, _ in similar_to(copy, "0100074", k=17)]
+    assert "0100075" not in ids and "0100074" not in ids
+    assert len({"41G-121-099", "51I-44-052"} & set(ids)) == 1
+    assert len(ids) == 15  # 18 records less itself, its twin, and one of the other pair
+    every = [record_id for record_id, _ in similar_to(copy, "0100074", k=17, distinct=False)]
+    assert every[0] == "0100075" and len(every) == 17
+
+
 def test_an_archive_without_vectors_answers_empty(tmp_path):
     bare = Archive.open(tmp_path / "bare")
     ingest(bare, [RECORDS], options={"raw_only": True, "no_vectors": True, "skip_steps": ["dedupe"]})

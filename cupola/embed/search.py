@@ -67,17 +67,39 @@ def semantic_search(archive: Archive, text: str, k: int = 100,
     return search_vector(archive, get_embedder().embed_query(text), k, allowed_ids)
 
 
-def similar_to(archive: Archive, record_id: str, k: int = 20) -> list[tuple[str, float]]:
-    """Records most like ``record_id`` (itself excluded)."""
+def similar_to(archive: Archive, record_id: str, k: int = 20, *, distinct: bool = True
+               ) -> list[tuple[str, float]]:
+    """Records most like ``record_id`` (itself excluded).
+
+    With ``distinct`` (the default) members of the record's own duplicate cluster are left out and
+    each other cluster shows once (its best-placed member), so "more like this" is not a page of
+    copies of the same photo or caption series.
+    """
     vset = open_vectors(archive)
+    record = archive.get(record_id, with_provenance=False)
     vector = vset.vector_of(record_id)
     if vector is None:
-        record = archive.get(record_id, with_provenance=False)
         if record is None:
             raise NotFound(f"no record {record_id!r}", hint="ids are as published, e.g. as11-40-5903")
         text = record_text(record)
         if not text.strip() or len(vset) == 0:
             return []
         vector = get_embedder().embed([text])[0]
-    hits = search_vector(archive, vector, k + 1)
-    return [(i, s) for i, s in hits if i != record_id][:k]
+    hits = [(i, s) for i, s in search_vector(archive, vector, 3 * k + 10 if distinct else k + 1) if i != record_id]
+    if not distinct:
+        return hits[:k]
+    own = record.cluster.get("id") if record is not None and record.cluster else None
+    seen = {own} if own else set()
+    records = archive.get_many([i for i, _ in hits])
+    out = []
+    for other, score in hits:
+        found = records.get(other)
+        cluster = found.cluster.get("id") if found is not None and found.cluster else None
+        if cluster is not None:
+            if cluster in seen:
+                continue
+            seen.add(cluster)
+        out.append((other, score))
+        if len(out) == k:
+            break
+    return out
