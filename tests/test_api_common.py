@@ -25,6 +25,7 @@ PHOTOS = FIXTURES / "photos"
 HOSTILE_ID = "PIA11217-hostile"
 HOSTILE_CAPTION = ('Pluto <script>window.__pwned = 1</script> and Charon '
                    '<img src="x" onerror="window.__pwned = 2"> seen by New Horizons.')
+HOSTILE_TITLE = "Hostile <b>caption</b> test"
 _BUILT: dict[str, Path] = {}
 
 
@@ -40,11 +41,17 @@ def build_archive(root: Path) -> Path:
     hostile = copy.deepcopy(raw_items(RAW_PLUTO)[0])
     hostile["data"][0]["nasa_id"] = HOSTILE_ID
     hostile["data"][0]["description"] = HOSTILE_CAPTION
-    hostile["data"][0]["title"] = "Hostile <b>caption</b> test"
+    hostile["data"][0]["title"] = HOSTILE_TITLE
     extra = root / "hostile.json"
     extra.write_text(json.dumps({"collection": {"items": [hostile]}}))
     with Archive.open(path) as archive:
         ingest(archive, [RAW_APOLLO, RAW_PLUTO, RAW_SAUCER, PHOTOS, extra], options={"no_vectors": True})
+        # Normalisation strips tags from published captions; a source may still deliver text that
+        # reads as markup (e.g. decoded entities), so store it verbatim to test inert rendering.
+        record = archive.get(HOSTILE_ID)
+        record.caption, record.title = HOSTILE_CAPTION, HOSTILE_TITLE
+        with archive.writing():
+            archive.replace_data([record])
     _BUILT["archive"] = path
     return path
 

@@ -61,9 +61,11 @@ def _record(request: Request, record_id: str) -> Record:
 
 @router.get("/media/{record_id:path}/{position}", summary="A record's local asset (thumbnail, original)")
 async def media(request: Request, record_id: str, position: str) -> Response:
-    if not position.isdigit():
-        raise ApiError(400, "asset position must be a number")
+    if not position.isdigit() and position != "preview":
+        raise ApiError(400, "asset position must be a number or 'preview'")
     record = await run(request, _record, request, record_id)
+    if position == "preview":
+        return _preview(request, record)
     index = int(position)
     if index >= len(record.assets):
         raise ApiError(404, f"record {record_id!r} has no asset {index}")
@@ -78,6 +80,20 @@ async def media(request: Request, record_id: str, position: str) -> Response:
     fallback = asset.get("href") or record.preview_url()
     if fallback and fallback.startswith(("https://", "http://")):
         return RedirectResponse(fallback, status_code=307)
+    return placeholder()
+
+
+def _preview(request: Request, record: Record) -> Response:
+    """The record's thumbnail: a local file when there is one, else its own preview URL, else the placeholder."""
+    for role in cj.PREVIEW_ROLES:
+        for asset in record.assets:
+            if asset.get("role") == role and asset.get("path"):
+                path = safe_local_path(state_of(request).archive_path, asset["path"])
+                if path is not None and path.is_file():
+                    return FileResponse(path, headers={"Cache-Control": "max-age=86400"})
+    href = record.preview_url()
+    if href and href.startswith(("https://", "http://")):
+        return RedirectResponse(href, status_code=307)
     return placeholder()
 
 

@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 from cupola.api import collection as cj
 from cupola.api.context import base_url, run, state_of
 from cupola.api.errors import ApiError
+from cupola.errors import CupolaError
 from cupola.model import MEDIA_TYPES, Record
 
 router = APIRouter(tags=["images-api"])
@@ -172,7 +173,22 @@ def album_members(request: Request, name: str) -> list[str]:
         records = archive.get_many(candidates[start:start + 500])
         found += [i for i in candidates[start:start + 500]
                   if i in records and any(a.lower() == wanted for a in records[i].album)]
-    return found
+    return found or gallery_members(archive, name)
+
+
+def gallery_members(archive: Any, name: str) -> list[str]:
+    """A Cupola gallery of that name as an album: its photos in story order (when galleries exist)."""
+    try:
+        from cupola.galleries import build_gallery
+    except ImportError:
+        return []
+    try:
+        gallery = build_gallery(archive, name)
+    except CupolaError:  # not a gallery name either
+        return []
+    if gallery is None:
+        return []
+    return [item.id for phase in gallery.phases for item in phase.items]
 
 
 @router.get("/album/{album_name}", summary="images-api album (records' album field)")

@@ -16,8 +16,17 @@ STATIC = Path(__file__).parent / "static"
 UI_PATHS = ("/", "/record/{rest:path}", "/mission/{rest:path}", "/gallery/{rest:path}", "/timeline")
 
 
+class CachedStatic(StaticFiles):
+    """Static files with a short cache lifetime (revalidated by ETag after it)."""
+
+    def file_response(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        response = super().file_response(*args, **kwargs)
+        response.headers["Cache-Control"] = "max-age=300"
+        return response
+
+
 def mount(app: FastAPI) -> None:
-    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.mount("/static", CachedStatic(directory=STATIC), name="static")
 
     async def page() -> FileResponse:
         return FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-cache"})

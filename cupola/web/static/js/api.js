@@ -24,6 +24,7 @@ export function search(query, { page = 1, limit = 40, facets = true } = {}) {
 export const record = (id) => getJSON(`/api/v1/records/${encodeURIComponent(id)}`);
 export const similar = (id) => getJSON(`/api/v1/records/${encodeURIComponent(id)}/similar?limit=12`);
 export const cluster = (id) => getJSON(`/api/v1/clusters/${encodeURIComponent(id)}`);
+export const galleries = () => getJSON("/api/v1/galleries");
 export const gallery = (name) => getJSON(`/api/v1/galleries/${encodeURIComponent(name)}`);
 export const plainSearch = (query, limit = 60) => getJSON(
   `/api/v1/search?${new URLSearchParams({ q: query, limit: String(limit) })}`);

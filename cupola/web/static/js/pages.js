@@ -7,9 +7,11 @@ import { facetHref, stateURL } from "./state.js";
 
 function tile(item) {
   const id = item.id || item.record_id || item.nasa_id;
-  const title = item.title || id;
-  return el("li", { class: "card" }, el("a", { href: `/record/${encodeURIComponent(id)}`, class: "card-link" },
-    el("span", { class: "thumb" }, picture(item.preview || item.thumbnail || item.href, title)),
+  const title = item.heading || item.title || id;
+  const src = item.preview || item.thumbnail || `/media/${encodeURIComponent(id)}/preview`;
+  return el("li", { class: "card" }, el("a", { href: `/record/${encodeURIComponent(id)}`, class: "card-link",
+    title: item.credit ? `Credit: ${item.credit}` : null },
+    el("span", { class: "thumb" }, picture(src, title)),
     el("span", { class: "card-title" }, title),
     el("span", { class: "card-date" }, formatDate(item.taken_at, item.taken_precision))));
 }
@@ -18,6 +20,7 @@ function renderGallery(main, gallery) {
   const phases = gallery.phases || gallery.sections || [];
   main.append(el("h1", {}, gallery.title || gallery.name || "Gallery"));
   if (gallery.description) main.append(el("p", { class: "lede" }, gallery.description));
+  for (const note of gallery.notes || []) main.append(el("p", { class: "lede" }, note));
   for (const phase of phases) {
     const photos = phase.photos || phase.items || phase.records || [];
     main.append(el("section", { class: "phase" }, el("h2", {}, phase.title || phase.name || phase.phase || ""),
@@ -53,8 +56,19 @@ export async function mountMission(main, name) {
   }
 }
 
+async function galleryList(main) {
+  main.append(el("h1", {}, "Galleries"));
+  let galleries = [];
+  try { galleries = (await api.galleries()).galleries; } catch (error) { galleries = []; }
+  if (!galleries.length) { main.append(el("p", {}, "No galleries in this archive yet.")); return; }
+  main.append(el("ul", { class: "gallery-list" }, galleries.map((g) => el("li", {},
+    el("a", { href: `/${g.kind === "mission" ? "mission" : "gallery"}/${encodeURIComponent(g.name)}` }, g.name),
+    ` — ${g.kind}, ${g.photos} photos${g.start ? `, ${g.start}${g.end && g.end !== g.start ? ` to ${g.end}` : ""}` : ""}`))));
+}
+
 export async function mountGallery(main, name) {
   clear(main).append(el("p", {}, el("a", { href: "/", class: "back" }, "← Search")));
+  if (!name) { document.title = "Galleries — Cupola"; await galleryList(main); return; }
   document.title = `${name} — Cupola`;
   try {
     renderGallery(main, (await api.gallery(name)).gallery);

@@ -45,6 +45,10 @@ async function run(state, keepFacets) {
   renderStatus(status, body);
   renderActive(state);
   renderGrid(body.hits);
+  // Time from navigation start to the first painted results (read by the browser tests).
+  if (!document.body.dataset.firstResultsMs) {
+    requestAnimationFrame(() => { document.body.dataset.firstResultsMs = String(Math.round(performance.now())); });
+  }
   renderFacets(state, body.facets || {});
   renderPager(state, body.total);
   if (state.open) openLightbox(current.hits, state.open, onLightboxChange);
