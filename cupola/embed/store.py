@@ -135,15 +135,18 @@ _CACHE_LOCK = threading.Lock()
 def open_vectors(archive: Archive) -> VectorSet:
     """The archive's vectors, loaded once per process and reloaded when a new generation lands."""
     directory = vectors_dir(archive)
-    generation = int(read_meta(directory).get("generation", 0))
+    try:
+        stamp = (directory / META).stat().st_mtime_ns
+    except OSError:
+        stamp = 0
     key = str(directory.resolve())
     with _CACHE_LOCK:
         cached = _CACHE.get(key)
-        if cached is not None and cached[0] == generation:
+        if cached is not None and cached[0] == stamp:
             return cached[1]
-    vset = load(directory) if generation else VectorSet()
+    vset = load(directory) if stamp else VectorSet()
     with _CACHE_LOCK:
-        _CACHE[key] = (generation, vset)
+        _CACHE[key] = (stamp, vset)
     return vset
 
 
