@@ -9,6 +9,7 @@ word boundary with an ellipsis; never mid-word.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from cupola.galleries.model import Item
 from cupola.model import Record
@@ -117,21 +118,28 @@ def credit(record: Record) -> str:
     return people or ""
 
 
-def _asset(record: Record, roles: tuple[str, ...]) -> str | None:
+def _asset(record: Record, roles: tuple[str, ...], base: Path | None = None) -> str | None:
+    """A URL, or a local file path (relative ones, like derived thumbnails, resolved against ``base``)."""
     for role in roles:
         for asset in record.assets:
+            if asset.get("role") != role:
+                continue
             href = asset.get("href")
-            if asset.get("role") == role and href and not str(href).endswith((".json", ".srt", ".vtt")):
+            if href and not str(href).endswith((".json", ".srt", ".vtt")):
                 return str(href)
+            path = asset.get("path")
+            if path:
+                local = Path(str(path))
+                return str(base / local if base is not None and not local.is_absolute() else local)
     return None
 
 
-def image_of(record: Record) -> str | None:
-    return _asset(record, _IMAGE_ROLES)
+def image_of(record: Record, base: Path | None = None) -> str | None:
+    return _asset(record, _IMAGE_ROLES, base)
 
 
-def thumbnail_of(record: Record) -> str | None:
-    return _asset(record, _THUMB_ROLES)
+def thumbnail_of(record: Record, base: Path | None = None) -> str | None:
+    return _asset(record, _THUMB_ROLES, base)
 
 
 def link_of(record: Record) -> str | None:
@@ -153,7 +161,9 @@ def publishable(record: Record) -> bool:
     return not (record.rights == "third_party" and not (record.credit or "").strip())
 
 
-def make_item(record: Record, *, when: tuple[str | None, str | None] | None = None, score: float = 0.0) -> Item:
+def make_item(record: Record, *, when: tuple[str | None, str | None] | None = None, score: float = 0.0,
+              base: Path | None = None) -> Item:
+    """The item for a record; ``base`` (the archive directory) resolves its local derived images."""
     caption = clean_caption(record)
     taken_at, precision = when if when else (record.taken_at, record.taken_precision)
     cluster = record.cluster if record.cluster and record.cluster.get("size", 1) > 1 else None
@@ -165,8 +175,8 @@ def make_item(record: Record, *, when: tuple[str | None, str | None] | None = No
         taken_at=taken_at,
         taken_precision=precision,
         cluster_id=str(cluster["id"]) if cluster else None,
-        image=image_of(record),
-        thumbnail=thumbnail_of(record),
+        image=image_of(record, base),
+        thumbnail=thumbnail_of(record, base),
         link=link_of(record),
         rights=record.rights,
         event=(record.event or {}).get("type"),

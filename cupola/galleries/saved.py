@@ -96,7 +96,7 @@ def load_gallery(archive: Archive, slug: str) -> Gallery:
         if record is None:
             notes.append(f"record {entry['id']} is no longer in the archive")
             continue
-        item = make_item(record)
+        item = make_item(record, base=archive.path)
         item.heading = entry.get("heading", item.heading)
         item.caption = entry.get("caption", item.caption)
         name = entry.get("phase") or DEFAULT_PHASE

@@ -40,7 +40,8 @@ def mission_gallery(archive: Archive, name: str, *, max_items: int = DEFAULT_MAX
     phases = []
     for key in sorted(chosen, key=lambda k: PHASE_ORDER[str(k)]):
         ordered = sorted(chosen[key], key=lambda a: (a.when, natural_key(a.record.id)))
-        items = [make_item(a.record, when=(a.taken_at, a.taken_precision), score=a.score) for a in ordered]
+        items = [make_item(a.record, when=(a.taken_at, a.taken_precision), score=a.score, base=archive.path)
+                 for a in ordered]
         phases.append(Phase(PHASE_NAMES[str(key)], str(key), items))
     gallery = Gallery(f"{subject.name} in pictures", subject, phases, candidates=seen)
     if gallery.empty:

@@ -69,7 +69,7 @@ def _gallery(archive: Archive, title: str, subject: Subject, query: tantivy.Quer
     phases = []
     for key in sorted(chosen):
         ordered = sorted(chosen[key], key=lambda c: (c[0].taken_at or "", natural_key(c[0].id)))
-        phases.append(Phase(str(key[1]), str(key[0]), [make_item(r, score=s) for r, s in ordered]))
+        phases.append(Phase(str(key[1]), str(key[0]), [make_item(r, score=s, base=archive.path) for r, s in ordered]))
     gallery = Gallery(title, subject, phases, candidates=seen)
     if gallery.empty:
         gallery.notes.append(f"this archive has no photos of {subject.name} yet")

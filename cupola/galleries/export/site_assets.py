@@ -25,8 +25,8 @@ section.phase h2 .count { color: var(--dim); font-size: 14px; font-weight: 400; 
 .grid { display: grid; gap: 18px; grid-template-columns: repeat(auto-fill, minmax(260px, 1fr)); }
 figure.card { margin: 0; background: var(--card); border: 1px solid var(--line); border-radius: 10px;
   overflow: hidden; display: flex; flex-direction: column; }
-figure.card a.open { display: block; aspect-ratio: 4 / 3; background: #05070a; position: relative; }
-figure.card img { width: 100%; height: 100%; object-fit: cover; display: block; }
+figure.card a.open { display: block; aspect-ratio: 4 / 3; background: #05070a; position: relative; overflow: hidden; }
+figure.card img { position: absolute; inset: 0; width: 100%; height: 100%; object-fit: cover; display: block; }
 figure.card a.open.broken::after { content: attr(data-alt); position: absolute; inset: 0; display: flex;
   align-items: center; justify-content: center; padding: 16px; text-align: center; color: var(--dim); font-size: 14px; }
 figure.card a.open.broken img { visibility: hidden; }
@@ -37,7 +37,7 @@ figcaption .caption { margin: 0; color: #cfd3dc; font-size: 14px; display: -webk
 figcaption .meta { margin: auto 0 0; color: var(--dim); font-size: 13px; }
 figcaption .credit { color: var(--text); }
 figcaption .meta a { color: var(--dim); }
-.lightbox { position: fixed; inset: 0; z-index: 20; background: rgba(0, 0, 0, .94); display: grid;
+.lightbox { position: fixed; inset: 0; z-index: 20; background: #030407; display: grid;
   grid-template-columns: 1fr minmax(260px, 360px); }
 .lightbox[hidden] { display: none; }
 .lightbox .stage { display: flex; align-items: center; justify-content: center; padding: 24px; min-height: 0; }

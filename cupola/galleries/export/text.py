@@ -9,7 +9,7 @@ from datetime import date
 
 from cupola.galleries.model import Gallery, Item
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|~])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]|~])")
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
            "October", "November", "December")
 
@@ -34,7 +34,7 @@ def date_label(taken_at: str | None, precision: str | None) -> str:
 
 
 def md_escape(text: str) -> str:
-    text = (text or "").replace("&", "&amp;")
+    text = (text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _MD_SPECIAL.sub(r"\\\1", text)
     text = re.sub(r"\s*\n\s*", " ", text).strip()
     return re.sub(r"^([#>+-]|\d+\.)", r"\\\1", text)  # nothing may start a heading, quote or list
