@@ -67,7 +67,7 @@ def test_local_asset_has_hashes_and_thumbnails_live_in_the_archive(tmp_path: Pat
     assert len(orig["sha256"]) == 64 and len(orig["phash"]) == 16
     assert (orig["width"], orig["height"], orig["bytes"]) == (1725, 2592, 312724)
     by_role = {a["role"]: a for a in record.assets}
-    for role, edge in (("thumb", 320), ("medium", 800)):
+    for role, edge in (("thumb", 320), ("medium", 648)):
         rel = by_role[role]["path"]
         assert not Path(rel).is_absolute() and rel.startswith("thumbs/" if role == "thumb" else "medium/")
         with Image.open(archive.path / rel) as rendition:
@@ -152,3 +152,30 @@ def test_bad_file_in_a_folder_does_not_stop_the_rest(tmp_path: Path, folder: Pat
     report = ingest(archive, [folder], options=FAST)
     assert [Path(r.file).name for r in report.rejected] == ["broken.jpg"]
     assert archive.count() == len(list(PHOTOS.iterdir())) - 1  # the two identical files are one record
+
+
+def test_256_bit_phash_matches_the_dedupe_stage_own_hash(folder: Path) -> None:
+    from cupola.dedupe.images import PHASH_MAX_BITS, hash_bytes, phash_distance
+
+    for path in sorted(folder.glob("*.jpg")):
+        (item,) = [e for e in read(path) if isinstance(e, RawItem)]
+        ours = item.data["file"]["phash256"]
+        assert phash_distance(ours, hash_bytes(path.read_bytes()).phash) <= min(2, PHASH_MAX_BITS), path.name
+
+
+def test_renditions_outliving_the_memory_cache_are_not_decoded_twice(
+        tmp_path: Path, folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cupola.assets import pipeline
+    from cupola.assets.renditions import CACHE
+
+    monkeypatch.setattr(CACHE, "budget", 1)  # everything spills to disk, as in a folder of thousands
+
+    def no_second_decode(data: bytes) -> None:
+        raise AssertionError("the assets step decoded a photo the reader had already rendered")
+
+    monkeypatch.setattr(pipeline, "analyse", no_second_decode)
+    archive = Archive.open(tmp_path / "a")
+    ingest(archive, [folder], options=FAST)
+    thumbs = [a for _, r in archive.iter_records() for a in r.assets if a["role"] == "thumb"]
+    assert len(thumbs) == archive.count() and all((archive.path / t["path"]).is_file() for t in thumbs)
+    assert not CACHE.spilled

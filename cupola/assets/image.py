@@ -18,7 +18,10 @@ from PIL import Image, UnidentifiedImageError
 
 MAX_PIXELS = 150_000_000  # 150 megapixels: beyond any real camera frame or scan we expect
 THUMB_EDGE = 320  # longest edge of the thumbnail (NASA's ~small rendition is 320 px)
-MEDIUM_EDGE = 800  # longest edge of the medium rendition (lightbox)
+MEDIUM_EDGE = 1024  # longest edge of the medium rendition at most (lightbox); made when the original is larger
+DECODE_EDGE = 512  # JPEGs are decoded at the coarsest DCT scale whose long edge is still >= this (512-1024 px)
+PHASH_DRAFT_EDGE = 256  # cupola.dedupe.images decodes JPEGs at >= 256 px for its 256-bit pHash ...
+PHASH256_SIZE = 16  # ... with hash_size 16
 JPEG_QUALITY = 82
 
 # Pillow's own guard warns at 89 Mpx and stops at 179 Mpx; ours is checked first, with a clearer message.
@@ -41,24 +44,15 @@ class Analysis:
     width: int
     height: int
     phash: str  # 64-bit pHash (imagehash default), hex
+    phash256: str  # 256-bit pHash as the dedupe stage compares photos (cupola.dedupe.images)
     thumb: bytes | None = None  # JPEG bytes, None when renditions were not asked for
     medium: bytes | None = None  # None also when the original is no larger than the medium size
+    thumb_size: tuple[int, int] | None = None
+    medium_size: tuple[int, int] | None = None
 
 
 def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def phash256_of(data: bytes) -> str | None:
-    """The 256-bit pHash exactly as the dedupe stage computes it (its own helper), when installed."""
-    try:
-        from cupola.dedupe.images import hash_bytes
-    except ImportError:
-        return None
-    try:
-        return hash_bytes(data).phash
-    except Exception:  # refused images are reported by analyse(); no hash is no match
-        return None
 
 
 def _open(data: bytes) -> Image.Image:
@@ -107,33 +101,60 @@ def _encode(image: Image.Image) -> bytes:
     return out.getvalue()
 
 
+def _draft_scale(width: int, height: int, min_w: int, min_h: int) -> int:
+    """The JPEG DCT scale (1, 2, 4 or 8) Pillow's draft picks for a requested minimum size."""
+    scale = 1
+    for candidate in (2, 4, 8):
+        if -(-width // candidate) >= min_w and -(-height // candidate) >= min_h:
+            scale = candidate
+    return scale
+
+
+def _phash256(image: Image.Image, info: ImageInfo, is_jpeg: bool) -> str:
+    """The dedupe stage's 256-bit pHash (grey, JPEG drafted to >= 256 px) from the image decoded here.
+
+    Our decode is at a finer DCT scale; a box reduction by the remaining factor gives the same hash
+    within 2 of 256 bits on the real photos (the dedupe threshold is 6), without decoding twice.
+    """
+    scale_here = max(1, round(info.width / image.width))
+    scale_there = _draft_scale(info.width, info.height, PHASH_DRAFT_EDGE, PHASH_DRAFT_EDGE) if is_jpeg else 1
+    grey = image.convert("L")
+    if scale_there > scale_here:
+        grey = grey.reduce(scale_there // scale_here)
+    return str(imagehash.phash(grey, hash_size=PHASH256_SIZE))
+
+
 def analyse(data: bytes, *, renditions: bool = True) -> Analysis:
-    """Decode once (at the smallest scale needed) -> pHash and, if asked, thumbnail + medium JPEGs.
+    """Decode once, at the coarsest JPEG scale still >= DECODE_EDGE -> both pHashes and, if asked,
+    the thumbnail and medium JPEGs (the medium is the decoded image itself, at most MEDIUM_EDGE).
 
     Raises ImageProblem when the image cannot be decoded (truncated, corrupt, too large).
     """
     info = probe(data)
     image = _open(data)
-    edge = MEDIUM_EDGE if renditions else THUMB_EDGE
-    target = _fit(info.width, info.height, edge)
+    is_jpeg = image.format == "JPEG"
     try:
-        if image.format == "JPEG":
-            image.draft("RGB", target)
+        if is_jpeg:
+            image.draft("RGB", _fit(info.width, info.height, DECODE_EDGE))
         image.load()
         if image.mode not in ("RGB", "L"):
             image = _flatten(image)
     except (OSError, SyntaxError, ValueError) as err:
         raise ImageProblem(f"image cannot be decoded ({err}); the file is truncated or corrupt — "
                            "copy it again from its source") from None
+    medium_img = image
+    if max(image.size) > MEDIUM_EDGE:
+        medium_img = image.resize(_fit(*image.size, MEDIUM_EDGE), Image.Resampling.BILINEAR, reducing_gap=2.0)
     thumb_size = _fit(info.width, info.height, THUMB_EDGE)
-    medium_img = image.resize(target, Image.Resampling.BILINEAR) if image.size != target else image
-    thumb_img = medium_img.resize(thumb_size, Image.Resampling.BILINEAR) if medium_img.size != thumb_size \
-        else medium_img
-    result = Analysis(info.width, info.height, str(imagehash.phash(thumb_img)))
+    thumb_img = medium_img if medium_img.size == thumb_size else \
+        medium_img.resize(thumb_size, Image.Resampling.BILINEAR, reducing_gap=2.0)
+    result = Analysis(info.width, info.height, str(imagehash.phash(thumb_img)), _phash256(image, info, is_jpeg))
     if renditions:
         result.thumb = _encode(thumb_img)
+        result.thumb_size = thumb_img.size
         if max(info.width, info.height) > MEDIUM_EDGE:
             result.medium = _encode(medium_img)
+            result.medium_size = medium_img.size
     return result
 
 

@@ -18,19 +18,16 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from PIL import Image
+
 from cupola.assets import renditions
-from cupola.assets.image import MEDIUM_EDGE, THUMB_EDGE, Analysis, ImageProblem, analyse
+from cupola.assets.image import MEDIUM_EDGE, Analysis, ImageProblem, analyse
 from cupola.model import Record
 
 log = logging.getLogger("cupola")
 SUPPLEMENTARY = ("photo", "astro_photo")  # sources that add to a record rather than publish it
 _FILL_FIELDS = ("title", "caption", "credit", "photographer", "secondary_creator", "center", "location_text",
                 "taken_at", "taken_precision", "taken_source", "lat", "lon")
-
-
-def _fit(width: int, height: int, edge: int) -> tuple[int, int]:
-    scale = min(1.0, edge / max(width, height))
-    return max(1, round(width * scale)), max(1, round(height * scale))
 
 
 def _analysis_for(asset: dict[str, Any]) -> Analysis | None:
@@ -44,26 +41,33 @@ def _analysis_for(asset: dict[str, Any]) -> Analysis | None:
         return None
 
 
+def _size_of(archive_path: Path, rel: str) -> tuple[int | None, int | None]:
+    try:
+        with Image.open(archive_path / rel) as image:
+            return image.size
+    except OSError:
+        return None, None
+
+
 def _rendition_entries(archive_path: Path, asset: dict[str, Any]) -> list[dict[str, Any]]:
     sha, width, height = asset["sha256"], asset.get("width"), asset.get("height")
-    wants_medium = bool(width and height and max(width, height) > MEDIUM_EDGE)
-    roles = ["thumb", "medium"] if wants_medium else ["thumb"]
+    roles = ["thumb", "medium"] if width and height and max(width, height) > MEDIUM_EDGE else ["thumb"]
+    sizes: dict[str, tuple[int, int] | None] = {}
     if not all(renditions.exists(archive_path, role, sha) for role in roles):
         analysis = _analysis_for(asset)
         if analysis is None:
             return []
-        width, height = analysis.width, analysis.height
-        for role in roles:
-            data = analysis.thumb if role == "thumb" else analysis.medium
-            if data is not None:
+        for role, data, size in (("thumb", analysis.thumb, analysis.thumb_size),
+                                 ("medium", analysis.medium, analysis.medium_size)):
+            if role in roles and data is not None:
                 renditions.write(archive_path, role, sha, data)
+                sizes[role] = size
     entries = []
     for role in roles:
         if renditions.exists(archive_path, role, sha):
-            w, h = _fit(width, height, THUMB_EDGE if role == "thumb" else MEDIUM_EDGE) if width and height \
-                else (None, None)
-            entries.append({"role": role, "path": renditions.relative_path(role, sha), "width": w, "height": h,
-                            "of": sha})
+            rel = renditions.relative_path(role, sha)
+            w, h = sizes.get(role) or _size_of(archive_path, rel)
+            entries.append({"role": role, "path": rel, "width": w, "height": h, "of": sha})
     return entries
 
 

@@ -5,14 +5,18 @@ sha256, so the same photo found at two paths is rendered once. Files are written
 name and renamed, so an interrupted ingest never leaves half a thumbnail.
 
 Readers that already decoded a photo (the photo-folder reader does, in worker threads) leave the
-rendered bytes in a small bounded in-memory cache; the record step takes them from there instead
-of decoding the photo a second time.
+rendered bytes in a bounded cache (memory, then a private temporary folder); the record step takes
+them from there instead of decoding the photo a second time.
 """
 
 from __future__ import annotations
 
 import os
+import pickle
+import shutil
+import tempfile
 import threading
+import weakref
 from collections import OrderedDict
 from pathlib import Path
 
@@ -23,42 +27,70 @@ _CACHE_BYTES = 96 * 1024 * 1024
 
 
 class _Cache:
-    """sha256 -> Analysis (with rendition bytes), oldest dropped past a byte budget."""
+    """sha256 -> Analysis (with rendition bytes). Past a byte budget the oldest entries spill to a
+    private temporary folder (removed when the process ends), so a folder of any size is decoded once
+    even though ingest stores records in batches of thousands."""
 
     def __init__(self, budget: int):
         self.budget = budget
         self.used = 0
         self.items: OrderedDict[str, Analysis] = OrderedDict()
+        self.spilled: set[str] = set()
         self.lock = threading.Lock()
+        self._spill_dir: Path | None = None
 
     @staticmethod
     def _size(analysis: Analysis) -> int:
         return len(analysis.thumb or b"") + len(analysis.medium or b"")
 
+    def _folder(self) -> Path:
+        if self._spill_dir is None:
+            self._spill_dir = Path(tempfile.mkdtemp(prefix="cupola-renditions-"))
+            weakref.finalize(self, shutil.rmtree, str(self._spill_dir), True)
+        return self._spill_dir
+
+    def _spill(self, sha256: str, analysis: Analysis) -> None:
+        with open(self._folder() / sha256, "wb") as handle:
+            pickle.dump(analysis, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        self.spilled.add(sha256)
+
     def put(self, sha256: str, analysis: Analysis) -> None:
         size = self._size(analysis)
-        if size > self.budget:
-            return
         with self.lock:
-            if sha256 in self.items:
+            if sha256 in self.items or sha256 in self.spilled:
                 return
             self.items[sha256] = analysis
             self.used += size
             while self.used > self.budget and self.items:
-                _, old = self.items.popitem(last=False)
+                old_sha, old = self.items.popitem(last=False)
                 self.used -= self._size(old)
+                self._spill(old_sha, old)
 
     def take(self, sha256: str) -> Analysis | None:
         with self.lock:
             analysis = self.items.pop(sha256, None)
             if analysis is not None:
                 self.used -= self._size(analysis)
-            return analysis
+                return analysis
+            if sha256 not in self.spilled:
+                return None
+            self.spilled.discard(sha256)
+            path = self._folder() / sha256
+        try:
+            with open(path, "rb") as handle:
+                return pickle.load(handle)
+        except (OSError, pickle.UnpicklingError):
+            return None
+        finally:
+            path.unlink(missing_ok=True)
 
     def clear(self) -> None:
         with self.lock:
             self.items.clear()
             self.used = 0
+            for sha256 in self.spilled:
+                (self._folder() / sha256).unlink(missing_ok=True)
+            self.spilled.clear()
 
 
 CACHE = _Cache(_CACHE_BYTES)

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from cupola.assets.image import ImageProblem, analyse, looks_truncated, phash256_of, probe, sha256_of
+from cupola.assets.image import ImageProblem, analyse, looks_truncated, probe, sha256_of
 from cupola.assets.renditions import CACHE
 from cupola.model import Notice, Provenance, RawItem, Rejection
 from cupola.sources import SourceEvent, SourceReader, _walk, register
@@ -81,9 +81,7 @@ def prepare(path: Path, fetched_at: str) -> list[SourceEvent]:
     try:
         result = analyse(data)
         facts["phash"] = result.phash
-        phash256 = phash256_of(data)
-        if phash256:
-            facts["phash256"] = phash256
+        facts["phash256"] = result.phash256
         CACHE.put(digest, result)
     except ImageProblem as err:
         events.append(Notice(where, None, f"{err}; stored without thumbnail or image hash"))
