@@ -11,22 +11,32 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from cupola.dedupe.minhash import band_keys
-from cupola.dedupe.text import similar
+from cupola.dedupe.text import SHORT_WORDS, shingles, similar
 
 MAX_STACK = 500
 
 
 def best_seed(words: list[str], seeds: Iterable[str], texts: Mapping[str, list[str] | None],
-              full: set[str] | frozenset[str] = frozenset()) -> tuple[str | None, float]:
-    """The seed whose text is most similar to ``words`` (ties: first seen), or (None, 0)."""
+              full: set[str] | frozenset[str] = frozenset(),
+              cache: dict[str, set[str]] | None = None) -> tuple[str | None, float]:
+    """The seed whose text is most similar to ``words`` (ties: first seen), or (None, 0).
+
+    ``cache`` keeps seeds' shingle sets between calls (a seed is compared with many texts).
+    """
     best, best_score = None, 0.0
+    own = shingles(words) if len(words) >= SHORT_WORDS else None
     for seed in seeds:
         if seed in full:
             continue
         other = texts.get(seed)
         if not other:
             continue
-        score = similar(words, other)
+        theirs = None
+        if cache is not None and own is not None and len(other) >= SHORT_WORDS:
+            theirs = cache.get(seed)
+            if theirs is None:
+                theirs = cache[seed] = shingles(other)
+        score = similar(words, other, theirs, own)
         if score > best_score:
             best, best_score = seed, score
     return best, best_score
@@ -43,15 +53,15 @@ def cluster_texts(ids: list[str], texts: list[list[str] | None]) -> dict[str, st
     seed_text: dict[str, list[str]] = {}
     sizes: dict[str, int] = {}
     full: set[str] = set()
+    cache: dict[str, set[str]] = {}
     eligible = [i for i, words in enumerate(texts) if words]
-    keys_of = band_keys([texts[i] for i in eligible])
-    for position, keys in zip(eligible, keys_of, strict=True):
+    for position, keys in _keyed(eligible, texts):
         record_id, words = ids[position], texts[position]
         candidates: dict[str, None] = {}
         for key in keys:
             for seed in buckets.get(key, ()):
                 candidates[seed] = None
-        seed, _score = best_seed(words, candidates, seed_text, full) if candidates else (None, 0.0)
+        seed, _score = best_seed(words, candidates, seed_text, full, cache) if candidates else (None, 0.0)
         if seed is None:
             assignment[record_id] = record_id
             seed_text[record_id] = words
@@ -67,3 +77,10 @@ def cluster_texts(ids: list[str], texts: list[list[str] | None]) -> dict[str, st
         if not words:
             assignment[record_id] = record_id
     return assignment
+
+
+def _keyed(positions: list[int], texts: list[list[str] | None], batch: int = 20_000):
+    """(position, band keys) in order, computed a batch at a time to bound memory."""
+    for start in range(0, len(positions), batch):
+        chunk = positions[start:start + batch]
+        yield from zip(chunk, band_keys([texts[i] for i in chunk]), strict=True)

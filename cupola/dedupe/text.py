@@ -104,11 +104,17 @@ def jaccard(a: set[str], b: set[str]) -> float:
     return inter / (len(a) + len(b) - inter)
 
 
-def similar(a: list[str], b: list[str]) -> float:
-    """Similarity in [0, 1] of two series texts under the rules above (0 = never the same series)."""
+def similar(a: list[str], b: list[str], b_shingles: set[str] | None = None,
+            a_shingles: set[str] | None = None) -> float:
+    """Similarity in [0, 1] of two series texts under the rules above (0 = never the same series).
+
+    Callers comparing one text with many may pass precomputed shingle sets.
+    """
     if len(a) < SHORT_WORDS or len(b) < SHORT_WORDS:
         return 1.0 if a == b else 0.0
-    score = jaccard(shingles(a), shingles(b))
+    if 2 * min(len(a), len(b)) < max(len(a), len(b)):  # lengths alone rule out Jaccard >= 0.5
+        return 0.0
+    score = jaccard(a_shingles or shingles(a), b_shingles or shingles(b))
     if score < MIN_JACCARD or designators(a) != designators(b):
         return 0.0
     return score
