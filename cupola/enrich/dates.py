@@ -202,7 +202,9 @@ def find_dates(text: str, masked: list[tuple[int, int]] | None = None) -> list[D
     """Every date mention in order of appearance; ``masked`` spans (photo IDs, names) are skipped."""
     if not text:
         return []
-    taken: list[tuple[int, int]] = list(masked or [])
+    taken = bytearray(len(text) + 1)
+    for start, end in masked or ():
+        taken[start:end] = b"\x01" * (end - start)
     found: list[DateMention] = []
     windows = _windows(text)
     lowered = text.lower()
@@ -218,7 +220,7 @@ def find_dates(text: str, masked: list[tuple[int, int]] | None = None) -> list[D
             matches_kinds = [(kind, m) for m in pattern.finditer(text)]
         for kind, match in matches_kinds:  # noqa: B020 - each match carries its own rule kind
             start, end = match.span()
-            if any(start < e and s < end for s, e in taken):
+            if taken.find(1, start, end) != -1:
                 continue
             if kind == "year":
                 if start and (text[start - 1].isalnum() or text[start - 1] in "#.,/-_"):
@@ -236,7 +238,7 @@ def find_dates(text: str, masked: list[tuple[int, int]] | None = None) -> list[D
                 start = match.start("m")
             found.append(DateMention(text[start:end].strip(), value, precision, (start, end),
                                      needs_year=value.startswith("????")))
-            taken.append((start, end))
+            taken[start:end] = b"\x01" * (end - start)
     found.sort(key=lambda d: d.span[0])
     years = [d.value[:4] for d in found if not d.needs_year]
     out = []
