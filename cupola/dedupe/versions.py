@@ -10,7 +10,7 @@ chosen by these rules, in order, the first that decides:
 3. ``trusted``: the most trusted kind of source (images-api item or mirror > photo file > crawl row
    > other files);
 4. ``complete``: the version with the most filled fields;
-5. ``latest``: otherwise the version seen last.
+5. ``latest``: otherwise the version seen last (a re-published edit of a file is shown).
 
 ``settle(archive, ids)`` applies the rules inside ``Archive.upsert``'s transaction and records the
 decision in ``record_choices`` (rule + one-line reason), which ``cupola dupes --kind record`` shows.
@@ -64,8 +64,8 @@ def completeness(data: dict[str, Any]) -> int:
     return sum(1 for name in Record.CONTENT_FIELDS if name != "raw" and data.get(name) not in (None, "", [], {}))
 
 
-def choose(candidates: list[Candidate]) -> tuple[Candidate, str, str]:
-    """(winner, rule, reason) among two or more versions."""
+def choose(candidates: list[Candidate], newest: str | None = None) -> tuple[Candidate, str, str]:
+    """(winner, rule, reason) among two or more versions; ``newest`` is the content hash stored last."""
     pool = list(candidates)
     steps = [
         ("consistent", lambda c: int(consistent(c.data)),
@@ -85,7 +85,7 @@ def choose(candidates: list[Candidate]) -> tuple[Candidate, str, str]:
             runner_up = max(s for s in scores if s != best)
             return leaders[0], rule, explain(leaders[0], runner_up)
         pool = leaders
-    winner = max(pool, key=lambda c: (c.first_seen, c.content_hash))
+    winner = max(pool, key=lambda c: (c.first_seen, c.content_hash == newest, c.content_hash))
     return winner, "latest", "versions tie on every rule; the one seen last is shown"
 
 
@@ -123,7 +123,7 @@ def settle(archive: Any, ids: list[str]) -> dict[str, str]:
                 candidates.append(Candidate(digest, json.loads(text), n, kinds, first_seen))
             if len(candidates) < 2:
                 continue
-            winner, rule, reason = choose(candidates)
+            winner, rule, reason = choose(candidates, newest=current_hash)
             if winner.content_hash != current_hash:
                 _swap(archive, rid, current_hash, current_data, winner)
             conn.execute("INSERT OR REPLACE INTO record_choices VALUES (?, ?, ?, ?, ?, ?)",
