@@ -6,6 +6,7 @@ abandoned when the request's time limit passes) and shape the answer.
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections import OrderedDict
@@ -16,6 +17,7 @@ from typing import Any, TypeVar
 
 import anyio
 from fastapi import Request
+from fastapi.responses import Response
 
 from cupola.api.errors import ApiError
 from cupola.archive import Archive
@@ -87,6 +89,14 @@ class ServerState:
                 self._cache.popitem(last=False)
         return value
 
+    def peek(self, key: Any) -> Any:
+        """The cached answer for ``key`` if the archive has not changed since, else None (no work done)."""
+        if not self.settings["cache_entries"]:
+            return None
+        full_key = (self.archive_seq(), key)
+        with self._cache_lock:
+            return self._cache.get(full_key)
+
     def close(self) -> None:
         archive = getattr(self._local, "archive", None)
         if archive is not None:
@@ -107,6 +117,19 @@ async def run(request: Request, fn: Callable[..., T], *args: Any, limit: float |
             return await anyio.to_thread.run_sync(fn, *args, abandon_on_cancel=True)
     except TimeoutError:
         raise ApiError(503, f"query took longer than {limit:g} s; narrow it or try again") from None
+
+
+async def cached_json(request: Request, key: Any, compute: Callable[[], Any]) -> Response:
+    """A JSON answer served from the response cache (serialised once), computed in a worker on a miss."""
+    state = state_of(request)
+    body = state.peek(key)
+    if body is None:
+        body = await run(request, state.cached, key, lambda: json_bytes(compute()))
+    return Response(body, media_type="application/json")
+
+
+def json_bytes(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def base_url(request: Request) -> str:

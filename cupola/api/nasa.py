@@ -10,10 +10,10 @@ import re
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from cupola.api import collection as cj
-from cupola.api.context import base_url, run, state_of
+from cupola.api.context import base_url, cached_json, run, state_of
 from cupola.api.errors import ApiError
 from cupola.errors import CupolaError
 from cupola.model import MEDIA_TYPES, Record
@@ -117,15 +117,15 @@ def _search_body(request: Request, params: list[tuple[str, str]], text: str, fil
                         "description, description_508, keywords, location, media_type, nasa_id, page, "
                         "page_size, photographer, secondary_creator, title, year_start, year_end. "
                         "At least one search parameter is required.")
-async def nasa_search(request: Request) -> JSONResponse:
+async def nasa_search(request: Request) -> Response:
     state = state_of(request)
-    params = dict(request.query_params)
-    text, filters, page, page_size = search_request(params, state.settings["max_page_size"])
     pairs = list(request.query_params.multi_items())
-    key = ("search", str(request.base_url), tuple(sorted(pairs)))
-    body = await run(request, state.cached, key,
-                     lambda: _search_body(request, pairs, text, filters, page, page_size))
-    return JSONResponse(body)
+    key = ("search", str(request.base_url), tuple(pairs))
+    cached = state.peek(key)
+    if cached is not None:
+        return Response(cached, media_type="application/json")
+    text, filters, page, page_size = search_request(dict(request.query_params), state.settings["max_page_size"])
+    return await cached_json(request, key, lambda: _search_body(request, pairs, text, filters, page, page_size))
 
 
 def _record_or_404(request: Request, nasa_id: str) -> Record:

@@ -10,10 +10,11 @@ import importlib
 from typing import Any, Literal
 
 from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from cupola.api import collection as cj
-from cupola.api.context import base_url, run, state_of
+from cupola.api.context import base_url, cached_json, run, state_of
 from cupola.api.errors import ApiError
 from cupola.model import ENTITY_KINDS, Record
 
@@ -55,7 +56,7 @@ async def api_search(
     mode: Literal["auto", "keyword", "semantic", "hybrid"] = "auto",
     facets: bool = True,
     expand: bool = Query(False, description="List every member of each collapsed cluster."),
-) -> dict[str, Any]:
+) -> Response:
     from cupola.search.service import search
 
     state = state_of(request)
@@ -69,7 +70,7 @@ async def api_search(
         return {"ok": True, **_hit_dicts(base, result)}
 
     key = ("api-search", base, q, page, limit, mode, facets, expand)
-    return await run(request, state.cached, key, compute)
+    return await cached_json(request, key, compute)
 
 
 def record_body(request: Request, record: Record) -> dict[str, Any]:
