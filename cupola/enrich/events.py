@@ -24,16 +24,17 @@ _CUES: dict[str, dict[str, float]] = {
                "launch": 1.5, "launching": 1.5, "clears the tower": 3, "cleared the launch tower": 3,
                "cleared the tower": 3, "blaze*": 2, "ascent": 1.5, "soar*": 2, "walkout": 3, "suit up": 2,
                "suited up": 1.5, "rockets into": 2, "exhaust": 1.5, "plume": 1.5, "contrail": 1.5,
-               "smoke": 1, "flames": 1, "trail of": 1.5, "successful launch": 3, "first launch": 1},
+               "smoke": 1, "flames": 1, "trail of": 1.5, "successful launch": 3, "first launch": 1,
+               "prelaunch": 1.5, "pre-launch": 1.5},
     "landing_or_splashdown": {"splashdown": 3, "splash*": 2.5, "touchdown": 3, "touches down": 3,
                               "landed": 2, "landing": 1.5, "lands": 1.5, "recovery": 2.5, "recovered": 2.5,
                               "parachute*": 1.5, "postflight": 1.5, "post-flight": 1.5,
                               "aircraft carrier": 2.5, "wheels stop": 3, "rollout on runway": 2,
                               "helicopter": 1, "hatch opened": 0.5, "frogm*": 2, "life raft": 1.5},
-    "spacewalk": {"extravehicular": 3, "eva": 3, "spacewalk*": 3, "space walk*": 3, "moonwalk*": 3,
+    "spacewalk": {"extravehicular": 3, "eva": 3, "extravehicular activity (eva)": 3, "spacewalk*": 3, "space walk*": 3, "moonwalk*": 3,
                   "traverse*": 1.5, "tether*": 1.5, "foot restraint": 1.5, "exploring the surface": 2.5,
                   "alsep": 1.5, "spacesuited": 1.5, "egress": 0.5},
-    "docking_or_berthing": {"docking": 2.5, "docked": 2, "docks": 2.5, "dock": 1.5, "rendezvous": 2.5,
+    "docking_or_berthing": {"docking": 1.8, "docked": 2, "docks": 2.5, "dock": 1.2, "rendezvous": 2.5,
                             "grappl*": 3, "captur*": 2.5, "berth*": 3, "mated": 1, "approach*": 1.5,
                             "nose to nose": 2, "hatch opening": 1.5, "backdropped": 1},
     "undocking_or_departure": {"undock*": 3, "separat*": 2, "depart": 2.5, "departs": 2.5, "departed": 2.5, "departing": 2.5, "departure": 2.5, "deploy*": 2, "releas*": 2,
@@ -64,7 +65,7 @@ _CUES: dict[str, dict[str, float]] = {
     "science_or_lab": {"experiment*": 1.8, "crystal*": 2, "protein": 2, "microgravity": 2,
                        "research": 1.2, "researcher*": 1.5, "investigator*": 2, "specimen*": 2,
                        "sample*": 1.2, "furnace": 2.5, "glovebox": 2.5, "biolog*": 2, "scientist*": 1,
-                       "flammability": 2.5, "combustion": 2, "autoclave": 2.5, "enzyme": 2,
+                       "flammability": 2.5, "combustion": 2, "autoclave": 2.5, "enzyme": 2, "habitat": 1,
                        "principal investigator": 3, "data": 0.5},
     "earth_observation": {"earth observation*": 3, "view of earth": 2.5, "coast*": 1.5, "coastline": 2,
                           "photographed from": 1.5, "seen from": 1, "vertical view": 1.5,
@@ -76,12 +77,13 @@ _CUES: dict[str, dict[str, float]] = {
                           "dunes": 1.5, "valley": 1.2, "terrain camera": 2, "earth terrain": 2,
                           "earth resources": 2, "infrared photograph": 1.5, "cities": 1.5,
                           "night image": 2, "nocturnal": 2, "smoke plume": 1, "lake": 1.2,
-                          "sea": 1, "ocean": 1, "strait": 1.5, "gulf": 1.2, "nadir": 2},
+                          "sea": 1, "ocean": 1, "strait": 1.5, "gulf": 1.2, "nadir": 2, "radar image": 2,
+                          "space radar": 2, "cloud": 1.2, "cloud formation": 2},
     "astronomy_or_planetary": {"planet*": 2, "saturn": 2, "jupiter": 2.5, "uranus": 2.5, "neptune": 2.5,
                                "pluto": 2.5, "charon": 2.5, "mars": 2, "martian": 2.5, "venus": 2,
                                "asteroid": 2.5, "comet": 2.5, "galax*": 2.5, "nebula*": 2.5, "stars": 1.5,
                                "constellation": 3, "moons": 1.5, "lunar surface": 1.5, "crater*": 2,
-                               "farside": 2.5, "far side": 2, "nearside": 2.5, "lunar orbit": 1,
+                               "farside": 2.5, "view of the lunar": 2.5, "lunar terrain": 2, "lunar soil": 1.5, "far side": 2, "nearside": 2.5, "lunar orbit": 1,
                                "landing site": 1.5, "highlands": 1, "rover": 1.5,
                                "photojournal": 2, "solar system": 2, "mosaic": 1.5, "false-color": 2,
                                "false color": 2, "rings": 1.5, "satellites": 1, "spacecraft image*": 1.5,
@@ -96,7 +98,7 @@ _CUES: dict[str, dict[str, float]] = {
                              "fit check": 1.5, "docking adapter": 2, "docking port": 2,
                              "docking module": 1.5, "docking mission": 0.5, "docking system": 1.5,
                              "saturn v": 1, "saturn ib": 1, "saturn i": 1, "saturn 5": 1, "saturn 1b": 1,
-                             "stage": 1,
+                             "stage": 1, "ascent stage": 0.5, "descent stage": 0.5, "jet propulsion laboratory": 0.3,
                              "awaits": 1.5, "prepar*": 0.6, "instrument*": 0.8, "control center": 1,
                              "mission control": 1.5, "visitor complex": 1.5, "node": 0.5,
                              "module": 0.5, "component*": 1.2, "checkout": 1.5, "test*": 0.6},
@@ -107,7 +109,7 @@ _CUES: dict[str, dict[str, float]] = {
                           "tour*": 2, "reception": 2, "signing": 2, "open house": 3, "photojournalists": 3,
                           "media": 2, "guests": 2, "rep": 2, "administrator": 1, "committee": 1.5,
                           "watching": 1.5, "watch": 1, "spectators": 2, "vip*": 2, "audience": 2},
-    "aeronautics": {"aircraft": 2.5, "airplane": 2.5, "wind tunnel": 3, "flight research": 3, "wing": 1.5,
+    "aeronautics": {"aircraft": 1.8, "airplane": 2.5, "wind tunnel": 3, "flight research": 3, "wing": 1.5,
                     "wingspan": 2.5, "jet": 1.5, "jets": 1.5, "cockpit": 2, "aerodynamic*": 2.5,
                     "supersonic": 2.5, "hypersonic": 2.5, "glider": 2.5, "lifting body": 3,
                     "flying wing": 3, "tail number": 3, "airfoil": 2.5, "naca": 2, "f-14": 2, "f-15": 2,
@@ -180,7 +182,7 @@ def classify(title: str, body: str) -> tuple[str, float]:
     factors: list[tuple[int, float]] = []
     position = 0
     for index, sentence in enumerate(lowered.split(". ", 12)[:12]):
-        factor = 0.35 if _FUTURE_RE.search(sentence) else (1.5 if index == 0 else 1.0)
+        factor = 0.35 if _FUTURE_RE.search(sentence) else (1.5, 1.0)[index] if index < 2 else 0.75
         factors.append((position, factor))
         position += len(sentence) + 2
     _score(lowered[:position], factors, scores, counts)
