@@ -119,3 +119,10 @@ def test_page_depth_is_capped(api):
     assert response.status_code == 400 and "reason" in response.json()
     assert api.get("/api/v1/search?q=pluto&limit=500").status_code == 200
     assert api.get("/api/v1/search?q=pluto&limit=501").status_code == 400
+
+
+def test_reads_are_open_to_browser_apps_on_other_origins_but_writes_are_not(api):
+    read = api.get("/search?q=pluto", headers={"Origin": "https://example.org"})
+    assert read.headers["access-control-allow-origin"] == "*"
+    write = api.post("/api/v1/ingest", json={}, headers={"Origin": "https://example.org"})
+    assert "access-control-allow-origin" not in write.headers

@@ -13,7 +13,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
@@ -216,3 +216,16 @@ def test_first_results_are_painted_quickly_and_controls_are_labelled(page):
         assert image.get_attribute("alt")
     assert page.locator("label[for=q]").count() == 1
     assert page.locator("label[for=from]").count() == 1 and page.locator("label[for=to]").count() == 1
+
+
+def test_entities_in_the_lightbox_link_to_their_facet(page):
+    record_id = "Buzz Aldrin on the Meaning of Apollo 11"
+    page.goto(page.base + "/?" + urlencode({"q": "aldrin", "open": record_id}))
+    dialog = page.locator("#lightbox")
+    expect(dialog.locator("h2")).to_have_text(record_id)
+    link = dialog.locator("a.entity.person", has_text="Buzz Aldrin")
+    expect(link).to_be_visible()
+    link.click()
+    expect(page.locator("#active-filters")).to_contain_text("Person: Buzz Aldrin")
+    expect(page.locator(f'#grid .card-link[data-id="{record_id}"]')).to_be_visible()
+    expect(page.locator('.facet[data-facet="person"][data-value="Buzz Aldrin"]')).to_have_attribute("aria-pressed", "true")

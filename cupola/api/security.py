@@ -75,12 +75,17 @@ class SecurityMiddleware:
                     raise _BodyTooLarge()
             return message
 
+        readonly = scope.get("method") in ("GET", "HEAD")
+
         async def secure_send(message: dict[str, Any]) -> None:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
                 headers = [h for h in message.get("headers", []) if h[0] not in _OURS]
-                message = {**message, "headers": headers + SECURITY_HEADERS}
+                headers += SECURITY_HEADERS
+                if readonly:  # like images-api.nasa.gov: browser apps on other origins may read (never write)
+                    headers.append((b"access-control-allow-origin", b"*"))
+                message = {**message, "headers": headers}
             await send(message)
 
         limit = self.long_timeout_s if path in self.long_paths else self.request_timeout_s
