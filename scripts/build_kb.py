@@ -113,7 +113,9 @@ def build_people() -> tuple[list[dict], dict[str, list[str]]]:
     with open(KB / "tidytuesday_astronauts_2020" / "astronauts.csv", encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             title = row["mission_title"]
-            add(row["name"], [f"Expedition {title}" if title.isdigit() else title], "tidytuesday")
+            if title.isdigit():  # long-duration stays are titled by their expedition number
+                title = f"Expedition {title}" if row["in_orbit"] == "ISS" else f"Mir EO-{title}"
+            add(row["name"], [title], "tidytuesday")
     out = sorted(people.values(), key=lambda p: p["name"])
     return out, {}
 
@@ -177,6 +179,8 @@ def build_missions(people: list[dict]) -> list[dict]:
     for craft in read_tsv(KB / "curated" / "apollo_craft.tsv"):
         entry = get(craft[0])
         entry["vehicles"] = [f"Command Module {craft[1]}", f"Lunar Module {craft[2]}"]
+    # ISS expeditions stay undated: no source dates them, and crews launch and land on different
+    # vehicles, so the crew intervals cannot be turned into expedition dates reliably.
     # crews: people's missions, mapped through the same keys
     for person in people:
         for name in person["missions"]:
