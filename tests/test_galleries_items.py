@@ -89,7 +89,8 @@ def test_timing_and_phases():
     assert phase_of("ceremony_or_media", "before") == "crew"
     assert phase_of("ceremony_or_media", "after", 20) == "homecoming"
     assert phase_of("landing_or_splashdown", "during", days_left=0, days_in=8) == "landing"
-    assert phase_of("landing_or_splashdown", "during", days_left=4, days_in=4) == "eva"  # landing on the Moon
+    assert phase_of("landing_or_splashdown", "during", days_left=4, days_in=4, on_surface=True) == "eva"  # the Moon
+    assert phase_of("landing_or_splashdown", "during", days_left=3, days_in=3) == "flight"  # Apollo 13: no landing
     assert phase_of("launch", "during", days_left=3, days_in=5) == "departure"  # lunar lift-off
     assert phase_of("other", "during", days_left=8, days_in=0) == "launch"  # launch-day preparations
     assert phase_of("crew_portrait", "unknown") == "crew"

@@ -84,11 +84,13 @@ def _first_sentence(caption: str) -> str:
     return trim(first, HEADING_CHARS)
 
 
-def heading(record: Record, caption: str) -> str:
-    """The title when it reads as one; else (a bare number, a dateline, a catalogue line in capitals)
-    the caption's first sentence."""
+def heading(record: Record, caption: str, generic: bool = False) -> str:
+    """The title when it reads as one; else (a bare number, a dateline, a catalogue line in capitals, a
+    ``generic`` title many photos share, like "Saturn Apollo Program") the caption's first sentence."""
     title = _SPACE.sub(" ", record.title or "").strip()
     usable = bool(title) and not _is_code(title, record) and not _DATELINE.match(title + " - x")
+    if generic and usable and len(_first_sentence(caption).split()) >= 4:
+        return _first_sentence(caption)
     if usable and not title.isupper():
         return trim(title, HEADING_CHARS)
     sentence = _first_sentence(caption) if caption and caption.strip() != title else ""
@@ -152,6 +154,16 @@ def link_of(record: Record) -> str | None:
     return None
 
 
+def generic_titles(records: list[Record], threshold: int = 3) -> frozenset[str]:
+    """Titles shared by at least ``threshold`` records (with different captions) among ``records``."""
+    captions: dict[str, set[str]] = {}
+    for record in records:
+        title = (record.title or "").strip().lower()
+        if title:
+            captions.setdefault(title, set()).add((record.caption or "")[:200])
+    return frozenset(t for t, c in captions.items() if len(c) >= threshold)
+
+
 def publishable(record: Record) -> bool:
     """An image we can show, and never a third-party photo whose credit we cannot show."""
     if record.media_type not in (None, "image"):
@@ -162,14 +174,15 @@ def publishable(record: Record) -> bool:
 
 
 def make_item(record: Record, *, when: tuple[str | None, str | None] | None = None, score: float = 0.0,
-              base: Path | None = None) -> Item:
-    """The item for a record; ``base`` (the archive directory) resolves its local derived images."""
+              base: Path | None = None, generic_titles: frozenset[str] = frozenset()) -> Item:
+    """The item for a record; ``base`` (the archive directory) resolves its local derived images;
+    ``generic_titles`` are titles too many candidates share to tell one photo from another."""
     caption = clean_caption(record)
     taken_at, precision = when if when else (record.taken_at, record.taken_precision)
     cluster = record.cluster if record.cluster and record.cluster.get("size", 1) > 1 else None
     return Item(
         id=record.id,
-        heading=heading(record, caption),
+        heading=heading(record, caption, (record.title or "").strip().lower() in generic_titles),
         caption=trim(caption, CAPTION_CHARS),
         credit=credit(record),
         taken_at=taken_at,

@@ -62,18 +62,20 @@ def timing(lo: date | None, hi: date | None, flight: tuple[date, date] | None) -
 
 
 def phase_of(event: str | None, moment: str, days_after: int = 0, days_left: int | None = None,
-             days_in: int | None = None) -> str | None:
+             days_in: int | None = None, on_surface: bool = False) -> str | None:
     """The phase key a photo belongs to (None: it tells no part of this story).
 
     ``moment`` is ``timing(...)``; ``days_after`` counts days past the flight's end (for "after");
     for a photo dated during the flight, ``days_in`` counts days since launch and ``days_left`` days to
-    the end: a landing days before the end is a landing on another world (surface activity), a launch
-    days after launch day a departure (lunar lift-off)."""
+    the end: a landing days before the end is a landing on another world (surface activity, when the
+    caption speaks of a ``surface``; else an in-flight moment), a launch days after launch day a
+    departure (lunar lift-off)."""
     event = event or "other"
     before, during, after = _BY_EVENT.get(event, _BY_EVENT["other"])
     if moment == "during":
-        if event == "landing_or_splashdown" and days_left is not None and days_left > 1:
-            return "eva"
+        if event == "landing_or_splashdown" and days_left is not None and days_left > 1 \
+                and days_in is not None and days_in >= 2:
+            return "eva" if on_surface else "flight"
         if event == "launch" and days_in is not None and days_in > 1:
             return "departure"
         if event in _DAY_OF and days_in == 0 and (days_left or 0) > 0:

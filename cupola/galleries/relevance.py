@@ -55,16 +55,22 @@ def _mentions(text: str, names: list[str]) -> bool:
     return any(re.search(r"(?<![\w-])" + re.escape(n) + r"(?![\w-]|-\d)", text, re.IGNORECASE) for n in names)
 
 
-def _implied_mission(record: Record) -> str | None:
-    for entity in record.entities:
-        if entity.get("kind") == "photo_id" and entity.get("mission"):
-            return str(entity["mission"])
-    from cupola.enrich.photo_ids import parse
+def _implied(record: Record) -> tuple[str | None, tuple[date, date] | None]:
+    """The mission a record's photo number implies, and the days that number allows."""
+    found: list[tuple[object, object]] = [(e.get("mission"), e.get("date_range")) for e in record.entities
+                                          if e.get("kind") == "photo_id" and e.get("mission")]
+    if not found:
+        from cupola.enrich.photo_ids import parse
 
-    for found in parse(record.id):
-        if found.mission:
-            return found.mission
-    return None
+        found = [(p.mission, p.date_range) for p in parse(record.id) if p.mission]
+    if not found:
+        return None, None
+    mission, days = found[0]
+    span = None
+    if isinstance(days, (list, tuple)) and len(days) == 2:
+        lo, hi = parse_day(str(days[0])), parse_day(str(days[1]))
+        span = (lo, hi) if lo and hi else None
+    return str(mission), span
 
 
 def content_words(text: str) -> frozenset[str]:
@@ -72,13 +78,13 @@ def content_words(text: str) -> frozenset[str]:
 
 
 def belonging(record: Record, subject: Subject) -> tuple[float, bool]:
-    """(score, photo number implies the mission)."""
+    """(score, photo number implies the mission: an onboard roll, taken on the flight)."""
     names = [subject.name, *subject.aliases]
     lowered = {n.lower() for n in names}
     missions = [e for e in record.entities if e.get("kind") == "mission"]
     ours = [e for e in missions if str(e.get("name", "")).lower() in lowered]
     others = [e for e in missions if str(e.get("name", "")).lower() not in lowered]
-    by_number = (_implied_mission(record) or "").lower() in lowered
+    by_number = (_implied(record)[0] or "").lower() in lowered
     score = 0.0
     if ours:
         score += 3.0 + (0.5 if missions[0] in ours else 0.0)
@@ -132,6 +138,11 @@ def assess(record: Record, subject: Subject, flight: tuple[date, date] | None,
         taken_at = lo.isoformat()[:7] if same_month else str(lo.year)
         precision = "month" if same_month else "year"
     moment = timing(lo, hi, flight)
+    if by_number and flight is not None and moment == "unknown":
+        span = _implied(record)[1]
+        if span is not None and span[0] >= flight[0] and span[1] <= flight[1]:
+            moment = "during"  # "1969-07" on an AS11 roll: taken on the flight, day unknown
+            lo, hi = max(lo, flight[0]), min(hi, flight[1])  # type: ignore[type-var]
     if moment == "during":
         score += 1.5
     elif moment == "unknown" and flight is not None and lo is not None and hi is not None \
@@ -142,10 +153,11 @@ def assess(record: Record, subject: Subject, flight: tuple[date, date] | None,
     days_after = (lo - flight[1]).days if flight is not None and lo is not None else 0
     days_left = (flight[1] - hi).days if flight is not None and hi is not None else None
     days_in = (lo - flight[0]).days if flight is not None and lo is not None else None
-    phase = phase_of((record.event or {}).get("type"), moment, days_after, days_left, days_in)
+    caption = clean_caption(record)
+    surface = bool(re.search(r"\bsurface\b", f"{record.title} {caption}", re.IGNORECASE))
+    phase = phase_of((record.event or {}).get("type"), moment, days_after, days_left, days_in, surface)
     if phase is None:
         return None
-    caption = clean_caption(record)
     return Assessment(record, phase, score, quality(record, caption), lo or date.min, taken_at or "",
                       precision or "year", content_words(f"{record.title} {caption}"))
 

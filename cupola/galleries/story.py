@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 
 from cupola.archive import Archive
-from cupola.galleries.items import clean_caption, make_item, publishable
+from cupola.galleries.items import clean_caption, generic_titles, make_item, publishable
 from cupola.galleries.model import Gallery, Phase
 from cupola.galleries.phases import PHASE_NAMES, PHASE_ORDER
 from cupola.galleries.rank import cluster_key, pick
@@ -37,11 +37,12 @@ def mission_gallery(archive: Archive, name: str, *, max_items: int = DEFAULT_MAX
             assessed.setdefault(found.phase, []).append(found)
     chosen = pick(assessed, max(0, max_items), score=lambda a: a.score, words=lambda a: a.words,
                   key=lambda a: cluster_key(a.record), caption=lambda a: clean_caption(a.record)[:300])
+    generic = generic_titles([a.record for group in assessed.values() for a in group])
     phases = []
     for key in sorted(chosen, key=lambda k: PHASE_ORDER[str(k)]):
         ordered = sorted(chosen[key], key=lambda a: (a.when, natural_key(a.record.id)))
-        items = [make_item(a.record, when=(a.taken_at, a.taken_precision), score=a.score, base=archive.path)
-                 for a in ordered]
+        items = [make_item(a.record, when=(a.taken_at, a.taken_precision), score=a.score, base=archive.path,
+                           generic_titles=generic) for a in ordered]
         phases.append(Phase(PHASE_NAMES[str(key)], str(key), items))
     gallery = Gallery(f"{subject.name} in pictures", subject, phases, candidates=seen)
     if gallery.empty:

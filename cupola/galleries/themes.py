@@ -19,7 +19,7 @@ from tantivy import Occur, Query
 
 from cupola.archive import Archive
 from cupola.errors import UsageError
-from cupola.galleries.items import clean_caption, make_item, publishable
+from cupola.galleries.items import clean_caption, generic_titles, make_item, publishable
 from cupola.galleries.model import Gallery, Item, Phase, Subject
 from cupola.galleries.rank import cluster_key, pick
 from cupola.galleries.relevance import content_words, natural_key, quality
@@ -66,10 +66,12 @@ def _gallery(archive: Archive, title: str, subject: Subject, query: tantivy.Quer
     chosen = pick(groups, max(0, max_items), score=lambda c: c[1],
                   words=lambda c: content_words(f"{c[0].title} {c[0].caption}"),
                   key=lambda c: cluster_key(c[0]), caption=lambda c: clean_caption(c[0])[:300])
+    generic = generic_titles([r for group in groups.values() for r, _s in group])
     phases = []
     for key in sorted(chosen):
         ordered = sorted(chosen[key], key=lambda c: (c[0].taken_at or "", natural_key(c[0].id)))
-        phases.append(Phase(str(key[1]), str(key[0]), [make_item(r, score=s, base=archive.path) for r, s in ordered]))
+        phases.append(Phase(str(key[1]), str(key[0]), [make_item(r, score=s, base=archive.path, generic_titles=generic)
+                                                            for r, s in ordered]))
     gallery = Gallery(title, subject, phases, candidates=seen)
     if gallery.empty:
         gallery.notes.append(f"this archive has no photos of {subject.name} yet")
