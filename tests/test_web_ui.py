@@ -229,3 +229,11 @@ def test_entities_in_the_lightbox_link_to_their_facet(page):
     expect(page.locator("#active-filters")).to_contain_text("Person: Buzz Aldrin")
     expect(page.locator(f'#grid .card-link[data-id="{record_id}"]')).to_be_visible()
     expect(page.locator('.facet[data-facet="person"][data-value="Buzz Aldrin"]')).to_have_attribute("aria-pressed", "true")
+
+
+def test_api_docs_page_lists_the_routes_offline(page):
+    page.goto(page.base + "/docs")
+    expect(page.locator("#ops h2").first).to_be_visible()
+    expect(page.locator("#ops")).to_contain_text("GET /search")
+    expect(page.locator("#ops")).to_contain_text("POST /api/v1/analyze")
+    shot(page, "docs")

@@ -64,7 +64,7 @@ function entityLinks(item) {
   }
   if (item.event && item.event.type) {
     links.push(el("a", { class: "entity event", href: facetHref("event", item.event.type),
-      dataset: { kind: "event", name: item.event.type } }, item.event.type));
+      dataset: { kind: "event", name: item.event.type } }, item.event.type.replace(/_/g, " ")));
   }
   return links;
 }

@@ -117,7 +117,7 @@ function renderFacets(state, facets) {
       list.append(el("li", {}, el("button", { type: "button", class: on ? "facet on" : "facet",
         "aria-pressed": on ? "true" : "false", dataset: { facet: key, value },
         onclick: () => navigate(toggleFilter(state, key, value)) },
-        el("span", { class: "facet-name" }, value), el("span", { class: "count" }, count.toLocaleString("en")))));
+        el("span", { class: "facet-name" }, key === "event" ? value.replace(/_/g, " ") : value), el("span", { class: "count" }, count.toLocaleString("en")))));
     }
     aside.append(el("section", { class: "facet-group", "aria-label": label }, el("h2", {}, label), list));
   }
