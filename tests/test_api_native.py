@@ -132,5 +132,9 @@ def test_openapi_lists_the_routes(api):
     for path in ("/search", "/asset/{nasa_id}", "/album/{album_name}", "/api/v1/search",
                  "/api/v1/records/{record_id}", "/api/v1/clusters/{cluster_id}", "/api/v1/analyze"):
         assert path in spec["paths"], path
+    documented = {p["name"] for p in spec["paths"]["/search"]["get"]["parameters"]}
+    assert documented == {"q", "center", "description", "description_508", "keywords", "location", "media_type",
+                          "nasa_id", "page", "page_size", "photographer", "secondary_creator", "title",
+                          "year_start", "year_end"}
     docs = api.get("/docs")
     assert docs.status_code == 200 and "/static/js/docs.js" in docs.text

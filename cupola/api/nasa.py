@@ -112,7 +112,30 @@ def _search_body(request: Request, params: list[tuple[str, str]], text: str, fil
     return cj.collection(str(request.url), items, total, links)
 
 
-@router.get("/search", summary="images-api search (collection+json)",
+PARAM_HELP = {
+    "q": "Free text search terms to compare to all indexed metadata.",
+    "center": "NASA center which published the media.",
+    "description": "Terms to search for in Description fields.",
+    "description_508": "Terms to search for in 508 Description fields.",
+    "keywords": "Terms to search for in Keywords fields. Separate multiple values with commas.",
+    "location": "Terms to search for in Location fields.",
+    "media_type": "Media types to restrict the search to (image, video, audio), comma-separated.",
+    "nasa_id": "The media asset's NASA ID.",
+    "page": "Page number, starting at 1.",
+    "page_size": "Number of results per page (default 100).",
+    "photographer": "The primary photographer's name.",
+    "secondary_creator": "A secondary photographer/videographer's name.",
+    "title": "Terms to search for in Title fields.",
+    "year_start": "The start year for results (YYYY).",
+    "year_end": "The end year for results (YYYY).",
+}
+_SEARCH_OPENAPI = {"parameters": [
+    {"name": name, "in": "query", "required": False, "description": text,
+     "schema": {"type": "integer" if name in PAGING_PARAMS else "string"}}
+    for name, text in PARAM_HELP.items()]}
+
+
+@router.get("/search", summary="images-api search (collection+json)", openapi_extra=_SEARCH_OPENAPI,
             description="NASA Image and Video Library search over the local archive. Parameters: q, center, "
                         "description, description_508, keywords, location, media_type, nasa_id, page, "
                         "page_size, photographer, secondary_creator, title, year_start, year_end. "
@@ -191,7 +214,12 @@ def gallery_members(archive: Any, name: str) -> list[str]:
     return [item.id for phase in gallery.phases for item in phase.items]
 
 
-@router.get("/album/{album_name}", summary="images-api album (records' album field)")
+@router.get("/album/{album_name}", summary="images-api album (records' album field, then Cupola galleries)",
+            openapi_extra={"parameters": [
+                {"name": "page", "in": "query", "required": False, "schema": {"type": "integer"},
+                 "description": PARAM_HELP["page"]},
+                {"name": "page_size", "in": "query", "required": False, "schema": {"type": "integer"},
+                 "description": PARAM_HELP["page_size"]}]})
 async def nasa_album(request: Request, album_name: str) -> JSONResponse:
     state = state_of(request)
     params = dict(request.query_params)

@@ -9,7 +9,7 @@ for (const [path, operations] of Object.entries(spec.paths)) {
   for (const [method, op] of Object.entries(operations)) {
     const params = (op.parameters || []).map((p) => el("li", {}, el("code", {}, p.name), ` (${p.in}${p.required ? ", required" : ""})`,
       p.description ? ` — ${p.description}` : ""));
-    root.append(el("section", { class: "phase" },
+    root.append(el("section", { class: "op" },
       el("h2", {}, el("code", {}, `${method.toUpperCase()} ${path}`)),
       el("p", {}, op.summary || ""), op.description ? el("p", { class: "lede" }, op.description) : null,
       params.length ? el("ul", {}, params) : null));
