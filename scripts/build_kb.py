@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import html
 import json
 import re
 import sys
@@ -26,6 +27,7 @@ from cupola.enrich.names import canonical_mission, fold, mission_key, person_key
 
 KB = ROOT / "kb"
 OUT = ROOT / "cupola" / "data" / "kb" / "kb.json.gz"
+PARTICLES = {"van", "vande", "von", "de", "der", "den", "da", "dos", "di", "del", "la", "le", "bin", "al"}
 SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "ph.d.", "(ph.d.)", "m.d."}
 CITY_MIN_POPULATION = 50_000
 
@@ -45,7 +47,7 @@ def split_aliases(value: str) -> list[str]:
 # ---- people -------------------------------------------------------------------------------
 def given_surname(name: str) -> tuple[str, str, list[str]]:
     """("Surname, Given Middle, Jr." or "Given Middle Surname") -> (first given, surname, all given)."""
-    name = re.sub(r"&[a-z]+;", "", name)
+    name = html.unescape(name)
     name = re.sub(r"['\"][^'\"]+['\"]", " ", name)  # nicknames in quotes
     name = re.sub(r"\([^)]*\)", " ", name)
     if "," in name:
@@ -58,6 +60,8 @@ def given_surname(name: str) -> tuple[str, str, list[str]]:
         if len(tokens) < 2:
             return (tokens[0] if tokens else "", "", [])
         surname, given = tokens[-1], tokens[:-1]
+        while len(given) > 1 and given[-1].lower() in PARTICLES:  # "Mark Vande Hei", "Frank De Winne"
+            surname = f"{given.pop()} {surname}"
     givens = [g for g in given if not re.fullmatch(r"[A-Z]\.?", g)]
     first = givens[0] if givens else (given[0] if given else "")
     return first, surname.strip(), givens
@@ -66,6 +70,7 @@ def given_surname(name: str) -> tuple[str, str, list[str]]:
 def build_people() -> tuple[list[dict], dict[str, list[str]]]:
     people: dict[str, dict] = {}
     by_surname: dict[str, list[str]] = defaultdict(list)
+    by_variant: dict[str, dict] = {}
     nick = {(fold(g), fold(s)): c for c, g, s in read_tsv(KB / "curated" / "nicknames.tsv")}
 
     def add(name: str, missions: list[str], source: str) -> None:
@@ -74,7 +79,7 @@ def build_people() -> tuple[list[dict], dict[str, list[str]]]:
             return
         canonical = nick.get((fold(first), fold(surname)), f"{first} {surname}")
         key = person_key(canonical)
-        target = people.get(key)
+        target = people.get(key) or by_variant.get(person_key(name)) or by_variant.get(key)
         if target is None:  # same person spelled differently: same surname and given initial
             candidates = [k for k in by_surname[fold(surname)] if k[:1] == key[:1]]
             if len(candidates) == 1:
@@ -87,6 +92,7 @@ def build_people() -> tuple[list[dict], dict[str, list[str]]]:
         for variant in {name.strip(), f"{first} {surname}", " ".join([*givens, surname]), *nicknames}:
             if variant and variant != target["name"] and variant not in target["variants"]:
                 target["variants"].append(variant)
+            by_variant.setdefault(person_key(variant), target)
         for mission in missions:
             mission = canonical_mission(mission)
             if mission and mission not in target["missions"]:

@@ -29,7 +29,7 @@ def _is_initial(token: str) -> bool:
 
 _INITIALS = re.compile(r"(?:[A-Z]\.){2,}")
 _POSSESSIVE = re.compile(r"['’]s$")
-_PARTICLES = {"von", "van", "der", "de", "bin", "al", "da", "del", "la"}
+_PARTICLES = {"von", "van", "vande", "der", "de", "bin", "al", "da", "del", "la", "Van", "Vande", "De", "Von"}
 _SUFFIX = {"Jr", "Jr.", "Sr", "Sr.", "II", "III", "IV"}
 TITLES = {
     "astronaut", "astronauts", "cosmonaut", "cosmonauts", "dr.", "dr", "president", "senator", "sen.",
@@ -226,8 +226,8 @@ def _person(text: str, run: list[re.Match[str]]) -> tuple[int, int, str, float] 
         return None
     if _INITIALS.fullmatch(tokens[0]) and len(tokens) == 2:
         return run[0].start(), run[-1].end(), f"{tokens[0]} {surname}", 0.6  # "F.F. Fullmer"
-    names = [t for t in tokens[:-1]
-             if not (_is_initial(t) or t[0] in "(\"") and t not in _PARTICLES]
+    names = [t for i, t in enumerate(tokens[:-1])
+             if not (_is_initial(t) or t[0] in "(\"") and (i == 0 or t not in _PARTICLES)]
     if not names:
         return None
     given = names[0]
