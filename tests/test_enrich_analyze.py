@@ -151,3 +151,13 @@ def test_caption_like_token_soup(tokens):
                                "crew_portrait", "crew_activity_in_space", "science_or_lab",
                                "earth_observation", "astronomy_or_planetary", "facility_or_hardware",
                                "ceremony_or_media", "aeronautics", "other"}
+
+
+@pytest.mark.parametrize("text, people", [
+    ("ESA astronaut Frank De Winne and NASA astronaut Mark T. Vande Hei", ["Frank De Winne", "Mark Vande Hei"]),
+    ("developed by Dr. Wernher von Braun and the rocket team", ["Wernher von Braun"]),
+    ("Mission Specialists Jean-Francois Clervoy and C. Michael Foale", ["Jean-François Clervoy", "Michael Foale"]),
+    ("The Protein Crystal Growth Renin experiment near South Ray Crater", []),
+])
+def test_people_forms(text, people):
+    assert analyze(text)["people"] == people

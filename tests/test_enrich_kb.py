@@ -51,3 +51,12 @@ def test_lookup_person_variants(spelling):
 
 def test_lookup_person_unknown():
     assert kb.lookup_person("Nobody Inparticular") is None
+
+
+@pytest.mark.parametrize("spelling, name", [
+    ("Mark T. Vande Hei", "Mark Vande Hei"), ("VANDE HEI, Mark T.", "Mark Vande Hei"),
+    ("James D. van Hoften", "James van Hoften"), ("Jean-Francois Clervoy", "Jean-François Clervoy"),
+])
+def test_multi_word_surnames_and_accents(spelling, name):
+    person = kb.lookup_person(spelling)
+    assert person is not None and person.name == name
