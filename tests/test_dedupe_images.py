@@ -93,8 +93,8 @@ def test_hash_image_is_fast_enough():
     import time
 
     paths = sorted(PHOTOS.glob("*.jpg"))
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: the wall clock of a shared test machine says little
     for path in paths:
         hash_image(path)
-    per_image = (time.perf_counter() - started) / len(paths)
-    assert per_image < 0.05  # measured ~4 ms on a 2-core machine; the bench reports the figure
+    per_image = (time.process_time() - started) / len(paths)
+    assert per_image < 0.05  # measured 5-13 ms CPU per 2-megapixel photo here; the bench reports the figure

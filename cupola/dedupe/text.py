@@ -9,8 +9,10 @@ Boilerplate never forms a stack: empty text, text that is only the id, generic l
 image"), anything with fewer than ``MIN_WORDS`` words or fewer than ``MIN_REAL_WORDS`` words of
 letters (camera strings such as "NASA 2071129 83.3F"). Short texts (fewer than
 ``SHORT_WORDS`` words) must match exactly; longer ones are near-duplicates when the Jaccard
-similarity of their word 3-shingles is at least ``MIN_JACCARD`` and they do not name different
-missions or vehicles ("STS-95 ..." vs "STS-96 ...": same template, different event).
+similarity of their word 3-shingles is at least ``MIN_JACCARD`` (for captions under
+``MEDIUM_WORDS`` words, or when their word sets agree to ``MIN_WORD_JACCARD``, so one typo in a short
+caption is forgiven) and they do not name different missions or vehicles ("STS-95 ..." vs
+"STS-96 ...": same template, different event).
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ MIN_WORDS = 4
 MIN_REAL_WORDS = 3  # words of letters, not counting filler like "nasa", "image", "photo"
 SHORT_WORDS = 10
 MIN_JACCARD = 0.75
+MEDIUM_WORDS = 40  # below this, one edit may be forgiven by comparing word sets instead
+MIN_WORD_JACCARD = 0.8
 SHINGLE = 3
 MAX_WORDS = 150  # compare on the first 150 words: a transcript-length text adds nothing but time
 GENERIC = {
@@ -115,6 +119,13 @@ def similar(a: list[str], b: list[str], b_shingles: set[str] | None = None,
     if 2 * min(len(a), len(b)) < max(len(a), len(b)):  # lengths alone rule out Jaccard >= 0.5
         return 0.0
     score = jaccard(a_shingles or shingles(a), b_shingles or shingles(b))
-    if score < MIN_JACCARD or designators(a) != designators(b):
+    if score < MIN_JACCARD and max(len(a), len(b)) < MEDIUM_WORDS:
+        # a short caption loses many shingles to one edit ("aerials" / "aerial"): compare its words
+        score = jaccard(set(a), set(b))
+        if score < MIN_WORD_JACCARD:
+            return 0.0
+    elif score < MIN_JACCARD:
+        return 0.0
+    if designators(a) != designators(b):
         return 0.0
     return score
