@@ -29,6 +29,8 @@ _SPACE = re.compile(r"\s+")
 _NASA_LONG = re.compile(r"\bNASA or National Aeronautics and Space Administration\b|"
                         r"\bNational Aeronautics and Space Administration\b")
 MAX_CREDIT_CHARS = 80
+_CLAUSE_MARKS = (", ", "; ", " -- ", " during ", " as ", " with ", " after ", " following ", " while ", " when ",
+                 " at ", " in ", " on ", " from ", " for ")
 _IMAGE_ROLES = ("large", "medium", "orig", "small", "preview", "thumb")
 _THUMB_ROLES = ("thumb", "small", "preview", "medium", "large", "orig")
 
@@ -77,10 +79,10 @@ def _is_code(title: str, record: Record) -> bool:
 def _first_sentence(caption: str) -> str:
     ends = sentence_ends(caption or "")
     first = (caption[: ends[0]] if ends else caption or "").strip().rstrip(".")
-    if len(first) > HEADING_CHARS:  # prefer ending at a clause
-        cut = max(first.rfind(", ", 0, HEADING_CHARS), first.rfind("; ", 0, HEADING_CHARS))
-        if cut >= HEADING_CHARS * 0.5:
-            return first[:cut]
+    if len(first) > HEADING_CHARS:  # prefer ending where a clause or a phrase ends
+        cut = max(first.rfind(mark, 0, HEADING_CHARS) for mark in _CLAUSE_MARKS)
+        if cut >= HEADING_CHARS * 0.45:
+            return first[:cut].rstrip(" ,;:")
     return trim(first, HEADING_CHARS)
 
 
@@ -180,9 +182,14 @@ def make_item(record: Record, *, when: tuple[str | None, str | None] | None = No
     caption = clean_caption(record)
     taken_at, precision = when if when else (record.taken_at, record.taken_precision)
     cluster = record.cluster if record.cluster and record.cluster.get("size", 1) > 1 else None
+    head = heading(record, caption, (record.title or "").strip().lower() in generic_titles)
+    if not head.endswith("…") and caption.startswith(head) and head != (record.title or "").strip():
+        rest = caption[len(head):].lstrip(" .!?")
+        if len(rest) >= 60:  # the heading is the caption's first sentence: do not print it twice
+            caption = rest
     return Item(
         id=record.id,
-        heading=heading(record, caption, (record.title or "").strip().lower() in generic_titles),
+        heading=head,
         caption=trim(caption, CAPTION_CHARS),
         credit=credit(record),
         taken_at=taken_at,
