@@ -24,6 +24,8 @@ _KIND_LABEL = {"person": "people", "mission": "missions", "vehicle": "vehicles",
                "organization": "organizations"}
 _APOLLO_CONTEXT = re.compile(r"\bApollo\b|\blunar module\b|\bcommand module\b", re.IGNORECASE)
 _SHUTTLE_CONTEXT = re.compile(r"\bSTS\b|\bSTS-|\bspace shuttle\b|\borbiter\b|\bOV-1", re.IGNORECASE)
+_RARE_ORBITERS = {"Pathfinder", "Enterprise"}
+_SHUTTLE_WORDS = re.compile(r"[Ss]huttle|[Oo]rbiter|OV-10|[Mm]ock-?up|Approach and Landing")
 _QMARK = re.compile(r"(?<=[A-Za-z])\?(?=(?:s|t|re|ll|ve|d|m)\b)")
 
 
@@ -109,9 +111,9 @@ def _candidates(text: str, folded: str, masked: list[tuple[int, int]], mask: byt
             if apollo:
                 out.append((start, end, "vehicle", entry.name, 0.7))
             continue
-        if entry.kind == "vehicle" and entry.detail == "orbiter" and " " not in text[start:end].strip() \
-                and apollo:
-            continue
+        if entry.kind == "vehicle" and entry.detail == "orbiter" and " " not in text[start:end].strip():
+            if apollo or text[start:end] in _RARE_ORBITERS and not _SHUTTLE_WORDS.search(text):
+                continue  # "Columbia" on Apollo 11; "Pathfinder" the rover, "Enterprise" the word
         confidence = {"exact": 0.9, "any": 0.9, "capital": 0.75}[entry.rule]
         if entry.kind == "place" and entry.detail == "city":
             confidence = 0.6

@@ -29,6 +29,8 @@ _CITY_STOP = {
     "Chaffee", "White", "Stafford", "Cernan", "Borman", "Anders", "McDivitt", "Evans", "Schmitt",
     "Cassini", "Galileo", "Magellan", "Kepler", "Hubble", "Newton", "Darwin", "Santa", "Salem", "Ontario",
     "Alexandria", "Athens", "Paris", "Rome", "Berlin", "Sparta", "Cleveland", "Charlotte", "Lafayette",
+    "Jupiter", "Saturn", "Titan", "Europa", "Triton", "Orion", "Vega", "Atlas", "Delta", "Centaur", "Juno",
+    "Agena", "Redstone", "Ariane", "Ames", "Langley", "Goddard", "Dryden", "Lewis", "Marshall",
     "Most", "Roman", "Sokol", "Formosa", "Davis", "Clay", "Baker", "Parker", "Morgan", "Marion",
     "Pilot", "Commander", "Center", "Mount", "Lake", "Beach", "Bay", "Harbor", "Garden", "Normal", "Plain",
     "Hamilton", "Richmond", "Arlington", "Fairfield", "Springfield", "Greenville", "Madison", "Washington",

@@ -123,16 +123,17 @@ def _mission_name(family: str, m: re.Match[str]) -> str | None:
 _AIRCRAFT = re.compile(r"\b(?:F-\d{2,3}[A-Z]?|F/A-18|X-\d{1,2}[A-Z]?|YF-\d{2}|KC-135|T-38|SR-71|B-\d{1,2}|"
                        r"C-\d{1,3}[A-Z]?|DC-\d{1,2}|ER-2|U-2|AD-1|HL-\d{2}|M2-F\d|WB-57|P-3|L-1011|"
                        r"MD-\d{2,3}|CV-990|OV-10)(?![\w-])")
-_SHIP = re.compile(r"\bUSS [A-Z][a-z]+(?: [A-Z][a-z]+)?\b|\b(?:Freedom|Liberty) Star\b")
+_SHIP = re.compile(r"\bU\.?S\.?S\.? [A-Z][a-z]+(?: [A-Z][a-z]+)?\b|\b(?:Freedom|Liberty) Star\b")
 _PAD = re.compile(r"\b(?:(?:Launch )?Pad|Launch Complex|LC)[- ]?(\d{1,2}[A-Z]?|0[A-B])\b|\b(?:Space Launch Complex|SLC)[- ]?(\d{1,2}[A-Z]?)\b", re.I)
 _CAP = r"(?:(?:[A-Z]\.)+|[A-Z][A-Za-z&-]*|of|and|for|the|de|on)"
 _FACILITY = re.compile(rf"\b((?:(?:[A-Z]\.)+|[A-Z][A-Za-z&-]*)(?: {_CAP}){{0,6}}? (?<=[A-Za-z] )(?<!of )(?<!and )(?<!for )(?<!the )(?:Facility|Building|Center|Centre|Complex|"
                        r"Annex|Air Force Base|Air Force Station|Naval Air Station|"
                        r"Museum|Airport|Proving Ground|Test Stand|Arsenal|Cosmodrome|Data Center))\b")
-_ORG = re.compile(rf"\b((?:(?:[A-Z]\.)+|[A-Z][A-Za-z&-]*)(?: {_CAP}){{0,6}}? (?<!of )(?<!and )(?<!for )(?<!the )(?:Corporation|Corp\.|Company|Inc\.|Incorporated|"
-                  r"Aeronautical|Aerospace|Aircraft|Committee|Agency|Institute|University|Association|Society|"
-                  r"Foundation|Council|Commission|Laboratories|Corps of Engineers)"
-                  r"(?: of(?: the)? [A-Z][a-z]+(?: [A-Z][a-z]+)?)?)\b"
+_ORG = re.compile(rf"\b((?:(?:[A-Z]\.)+|[A-Z][A-Za-z&-]*)(?: {_CAP}){{0,6}}? (?<!of )(?<!and )(?<!for )(?<!the )"
+                  r"(?:(?:Corporation|Corp\.|Company|Inc\.|Incorporated|Committee|Agency|Association|Council|"
+                  r"Commission|Laboratories|Corps of Engineers|Foundation)"
+                  r"|(?:Aeronautical|Aerospace|Aircraft)(?! [A-Z])"
+                  r"|(?:Institute|University|Society|Academy)(?: of(?: the)? [A-Z][a-z]+(?: [A-Z][a-z]+)?)?))\b"
                   r"|\bU\.S\. Department of (?:the )?[A-Z][a-z]+\b")
 _GEO_SUFFIX = re.compile(r"\b((?:[A-Z][a-z]+ (?:(?:de|del|la|of|da) )?){1,3}(?:Ocean|Sea|Gulf|Bay|Strait|Straight|Straits|River|Mountains|"
                          r"Range|Valley|Peninsula|Basin|Desert|Islands|Island|Lake|Plateau|Delta|Canyon|Glacier|"
@@ -166,6 +167,7 @@ STATE_ABBREV = {
 }
 _STATE = re.compile(r"(?<=[A-Za-z.], )(" + "|".join(re.escape(k) for k in sorted(STATE_ABBREV, key=len,
                                                                                     reverse=True)) + r")(?![\w])")
+_ACRONYM_AND = re.compile(r"^[A-Z]{2,6} and (?:the )?")
 _TRIM = re.compile(r"^(?:The|A|An|At|In|On|From|To|NASA's|NASA’s|Of|And)\s+")
 
 
@@ -188,9 +190,10 @@ def vehicles(text: str) -> Iterator[Mention]:
     if _AIRCRAFT_GATE.search(text):
         for m in _AIRCRAFT.finditer(text):
             yield m.start(), m.end(), "vehicle", m.group(0), 0.7
-    if "USS " in text or " Star" in text:
+    if "USS " in text or "U.S.S. " in text or " Star" in text:
         for m in _SHIP.finditer(text):
-            yield m.start(), m.end(), "vehicle", m.group(0), 0.85
+            name = re.sub(r"^U\.?S\.?S\.? ", "USS ", m.group(0))
+            yield m.start(), m.end(), "vehicle", name, 0.85
 
 
 def generic_craft(text: str, folded: str | None = None) -> Iterator[Mention]:
@@ -265,6 +268,10 @@ def organizations(text: str) -> Iterator[Mention]:
 def _trimmed(m: re.Match[str]) -> tuple[int, int, str | None]:
     start, end = m.span()
     name = m.group(0)
+    head = _ACRONYM_AND.match(name)
+    if head:  # "NASA and the National Science Teachers Association"
+        start += head.end()
+        name = name[head.end():]
     while True:
         cut = _TRIM.match(name)
         if not cut:

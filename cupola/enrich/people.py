@@ -23,6 +23,9 @@ _RUN = re.compile(r"(?:(?:[A-Z]\.){1,3}|[A-ZÀ-Þ][\wà-ÿ'’\"-]*\.?|\([A-Z][a
                   r"(?:(?: |, (?=Jr|Sr|II|III|IV))(?:(?:[A-Z]\.){1,3}|[A-ZÀ-Þ][\wà-ÿ'’\"-]*\.?|\([A-Z][a-z]+\)|"
                   r'"[A-Z][a-z]+"|'
                   r"von |van |der |de |bin |al |da |del |la )+)+")
+_NOT_INITIALS = {"U.S.", "U.S.S.", "U.S.A.", "U.K.", "U.N.", "S.S.", "R.V.", "H.M.S."}
+
+
 def _is_initial(token: str) -> bool:
     return len(token) == 2 and token[1] == "." and token[0].isupper()
 
@@ -224,6 +227,8 @@ def _person(text: str, run: list[re.Match[str]]) -> tuple[int, int, str, float] 
     surname = tokens[-1]
     if surname.startswith(("(", "\"")) or _is_initial(surname) or surname in _PARTICLES:
         return None
+    if _INITIALS.fullmatch(tokens[0]) and tokens[0] in _NOT_INITIALS:
+        return None  # "U.S.S. Hornet"
     if _INITIALS.fullmatch(tokens[0]) and len(tokens) == 2:
         return run[0].start(), run[-1].end(), f"{tokens[0]} {surname}", 0.6  # "F.F. Fullmer"
     names = [t for i, t in enumerate(tokens[:-1])
@@ -231,8 +236,8 @@ def _person(text: str, run: list[re.Match[str]]) -> tuple[int, int, str, float] 
     if not names:
         return None
     given = names[0]
-    if given.lower() in _NOT_GIVEN:
-        return None
+    if given.lower() in _NOT_GIVEN or given in _PARTICLES:
+        return None  # "von Braun" alone: a surname-only mention
     known_given = fold(given) in given_set
     known_surname = fold(surname) in _surnames()
     if not (known_given or titled and known_surname or strong):
