@@ -95,12 +95,13 @@ def bench_mirror(records: int) -> dict:
 
     root = Path(tempfile.mkdtemp(prefix="bench-mirror-"))
     try:
-        lines = (SHARED / "nasa_images" / "records.jsonl").read_text().splitlines()
+        lines = [line for line in (SHARED / "nasa_images" / "records.jsonl").read_text().split("\n") if line.strip()]
         step = max(1, len(lines) // records)
         sample = root / "sample.jsonl"
         sample.write_text("\n".join(lines[::step][:records]) + "\n")
         served = Archive.open(root / "served")
         ingest(served, [sample], options={"raw_only": True, "no_vectors": True})
+        served_count = served.count()
         served.close()
         sock = socket.socket()
         sock.bind(("127.0.0.1", 0))
@@ -123,7 +124,7 @@ def bench_mirror(records: int) -> dict:
         again_seconds = time.perf_counter() - again_started
         server.should_exit = True
         thread.join(10)
-        return {"label": "mirror of a local cupola serve", "served": records, "mirrored": target.count(),
+        return {"label": "mirror of a local cupola serve", "served": served_count, "mirrored": target.count(),
                 "pages": report.pages, "requests": report.requests, "seconds": round(seconds, 2),
                 "items_per_second": round(target.count() / seconds, 1), "errors": report.errors,
                 "incremental_rerun_seconds": round(again_seconds, 2), "rerun_requests": again.requests}

@@ -5,7 +5,7 @@
 passes the server's window (NASA pages to 10,000) is split in two until it fits. Every stored page
 moves a cursor in the archive (table ``mirror_cursors``), so an interrupted run resumes where it
 stopped; a later run over a finished mirror asks each slice for its count again and re-pages only the
-slices that changed (and the current year's). Items go through the normal ingest path (normalise,
+slices whose count changed (an edit that keeps every count is not seen; ``--year-start`` limits a run). Items go through the normal ingest path (normalise,
 record steps, batched upsert, after-steps), so mirrored records are idempotent like any other.
 """
 
@@ -155,10 +155,8 @@ class _Run:
             self.cursors.save(Slice(piece.year_start, piece.year_end, "failed", piece.next_page,
                                     piece.total_hits, piece.items_seen), str(err))
 
-    def changed(self, piece: Slice, this_year: int) -> bool:
-        """A finished slice is paged again when its count moved or it covers the current year."""
-        if piece.year_end >= this_year:
-            return True
+    def changed(self, piece: Slice) -> bool:
+        """A finished slice is paged again when the server's count for it moved."""
         params = {**self.params, "year_start": str(piece.year_start), "year_end": str(piece.year_end)}
         try:
             probe = self.client.page({**params}, 1)
@@ -194,7 +192,7 @@ def mirror(archive: Archive, url: str, *, query: str | None = None, center: str 
             unfinished = [s for s in known if s.state in ("pending", "paging", "failed")]
             if not unfinished:  # a finished mirror: look for what changed since
                 for piece in [s for s in known if s.state == "done"]:
-                    if run.changed(piece, this_year):
+                    if run.changed(piece):
                         cursors.remove_children(piece)
                         unfinished.append(Slice(piece.year_start, piece.year_end))
                     else:

@@ -25,7 +25,7 @@ def test_apod_jsonl_is_recognised_before_the_nasa_json_fallback() -> None:
 
 
 def test_every_day_becomes_one_record_keyed_by_date() -> None:
-    days = [json.loads(line)["date"] for line in FIXTURE.read_text().splitlines()]
+    days = [json.loads(line)["date"] for line in FIXTURE.read_text().strip().split("\n")]
     assert sorted(records()) == sorted(f"apod-{d}" for d in days)
 
 
@@ -57,7 +57,7 @@ def test_media_type_dates_and_assets() -> None:
 
 
 def test_date_keyed_year_file_is_read_too(tmp_path: Path) -> None:
-    days = [json.loads(line) for line in FIXTURE.read_text().splitlines()]
+    days = [json.loads(line) for line in FIXTURE.read_text().strip().split("\n")]
     year_file = tmp_path / "1995.json"
     year_file.write_text(json.dumps({d["date"]: d for d in days}, indent=2))
     assert detect(year_file).kind == "apod"

@@ -29,7 +29,7 @@ SMALL = MirrorSettings(page_size=10, window=30, rate=200, concurrency=2, backoff
 
 
 def sample_ids() -> set[str]:
-    return {json.loads(line)["data"][0]["nasa_id"] for line in SAMPLE.read_text().splitlines()}
+    return {json.loads(line)["data"][0]["nasa_id"] for line in SAMPLE.read_text().strip().split("\n")}
 
 
 @pytest.fixture(scope="module")

@@ -151,3 +151,55 @@ def test_a_ten_megabyte_page_is_read_in_seconds(tmp_path: Path) -> None:
     found = items(big)
     assert time.perf_counter() - started < 30
     assert len(found) == 81  # repeated items are the same photos: found once
+
+
+def test_pages_by_url_with_timeout_and_size_limit(tmp_path: Path) -> None:
+    import http.server
+    import threading
+    from functools import partial
+
+    from click.testing import CliRunner
+
+    from cupola.cli import cli
+    from cupola.errors import SourceError
+    from cupola.sources.pages import fetch_page
+
+    handler = partial(http.server.SimpleHTTPRequestHandler, directory=str(PAGES))
+    handler.log_message = lambda *args: None  # type: ignore[method-assign]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/lroc_157_apollo-landing-sites.htm"
+        found = [e for e in fetch_page(url, timeout=5) if isinstance(e, RawItem)]
+        assert len(found) == 10
+        assert found[0].data["item"]["image"].startswith(f"http://127.0.0.1:{server.server_address[1]}/")
+        assert found[0].provenance.file == url
+        try:
+            list(fetch_page(url, max_bytes=1000))
+            raise AssertionError("the size limit did not apply")
+        except SourceError as err:
+            assert "larger than" in str(err) and url in str(err)
+        result = CliRunner().invoke(cli, ["--archive", str(tmp_path / "a"), "ingest-page", url, "--json"])
+        assert result.exit_code == 0, result.output
+        assert '"added": 10' in result.output
+    finally:
+        server.shutdown()
+        thread.join(5)
+
+
+def test_unreachable_url_is_one_clear_error() -> None:
+    import socket
+
+    from cupola.errors import SourceError
+    from cupola.sources.pages import fetch_page
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/gallery.html"
+    try:
+        list(fetch_page(url, timeout=2))
+        raise AssertionError("no error for an unreachable page")
+    except SourceError as err:
+        assert str(err).startswith(f"{url}: cannot fetch page") and "check the URL" in str(err)

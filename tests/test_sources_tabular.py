@@ -101,7 +101,7 @@ def test_catalogue_rows_become_positioned_records_keyed_by_photo_id(tmp_path: Pa
 
 
 def test_catalogue_row_adds_its_position_to_the_library_record(tmp_path: Path) -> None:
-    library = json.loads((FIXTURES / "nasa_sample.jsonl").read_text().splitlines()[0])
+    library = json.loads((FIXTURES / "nasa_sample.jsonl").read_text().split("\n")[0])
     library["data"][0]["nasa_id"] = "iss005e009692"  # a library record of that frame (id changed, see PROVENANCE)
     (tmp_path / "library.json").write_text(json.dumps(library))
     shutil.copy(FIXTURES / "ISS005_rows.csv", tmp_path / "rows.csv")

@@ -69,18 +69,32 @@ def _classes(node: LexborNode) -> str:
     return f"{node.attributes.get('class') or ''} {node.attributes.get('id') or ''}"
 
 
+_JUNK_MEMO: dict[int, bool] = {}
+
+
 def _in_junk(node: LexborNode) -> bool:
-    parent = node
-    for _ in range(12):
+    """Inside navigation, menus, footers, sidebars (memoised along the ancestor chain)."""
+    chain: list[int] = []
+    parent: LexborNode | None = node
+    verdict = False
+    for _ in range(40):
         if parent is None or parent.tag in ("body", "html", "main", "article"):
-            return False
+            break
+        known = _JUNK_MEMO.get(parent.mem_id)
+        if known is not None:
+            verdict = known
+            break
+        chain.append(parent.mem_id)
         if parent.tag in ("footer", "header") and _inside_article(parent):
             parent = parent.parent  # an article's own footer/header (e.g. a slide's "full image" link)
             continue
         if parent.tag in ("nav", "footer", "aside") or _JUNK_CONTAINER.search(_classes(parent)):
-            return True
+            verdict = True
+            break
         parent = parent.parent
-    return False
+    for mem_id in chain:
+        _JUNK_MEMO[mem_id] = verdict
+    return verdict
 
 
 def _inside_article(node: LexborNode) -> bool:
@@ -101,7 +115,18 @@ def _img_src(img: LexborNode) -> str:
     return "" if src.startswith("data:") else src
 
 
+_CONTENT_MEMO: dict[int, bool] = {}
+
+
 def _is_content_image(img: LexborNode) -> bool:
+    key = img.mem_id
+    found = _CONTENT_MEMO.get(key)
+    if found is None:
+        found = _CONTENT_MEMO[key] = _check_content_image(img)
+    return found
+
+
+def _check_content_image(img: LexborNode) -> bool:
     src = _img_src(img)
     if not src or _JUNK_IMG.search(src) or _JUNK_IMG.search(_classes(img)):
         return False
@@ -115,15 +140,16 @@ def _is_content_image(img: LexborNode) -> bool:
 
 
 class Extractor:
-    def __init__(self, html: str, base_url: str | None):
-        self.tree = LexborHTMLParser(html)
+    def __init__(self, html: str | LexborHTMLParser, base_url: str | None):
+        self.tree = html if isinstance(html, LexborHTMLParser) else LexborHTMLParser(html)
+        _CONTENT_MEMO.clear()
+        _JUNK_MEMO.clear()
         self.base = base_url
         self.items: list[dict[str, Any]] = []
         self.taken: set[str] = set()
         self.json_objects = list(self._script_objects())
         self.tree.strip_tags(["script", "style", "noscript", "template"])
-        self.order = {node.mem_id: index for index, node in enumerate(self.tree.root.traverse())} \
-            if self.tree.root is not None else {}
+        self._order: dict[int, int] | None = None
 
     def url(self, value: str) -> str:
         value = value.strip()
@@ -178,6 +204,11 @@ class Extractor:
             if len(text) < 3:
                 continue
             img = self.nearest_image(node, images)
+            link = img.parent if img.parent is not None and img.parent.tag == "a" else None
+            full = _attr(link, "href") if link is not None and _IMAGE_EXT.search(_attr(link, "href")) else ""
+            image = full or _img_src(img) if img.tag == "img" else _attr(img, "src", "poster")
+            if image and _url_key(self.url(image)) in self.taken:
+                continue
             credit_node = next((c for c in node.css("[class]") if "credit" in (c.attributes.get("class") or "")),
                                None)
             credit = _CREDIT_LABEL.sub("", _text(credit_node)) if credit_node is not None else ""
@@ -188,17 +219,19 @@ class Extractor:
             caption = re.sub(r"\s*(?:Jpeg|Tif|JPEG|TIFF|PNG)(?:\s*,\s*(?:Jpeg|Tif|JPEG|TIFF|PNG))*\s*$", "", caption)
             if not credit:
                 credit = _nearest_group_credit(container, group_credit) or _credit_in(container, node)
-            link = img.parent if img.parent is not None and img.parent.tag == "a" else None
-            full = _attr(link, "href") if link is not None and _IMAGE_EXT.search(_attr(link, "href")) else ""
-            image = full or _img_src(img) if img.tag == "img" else _attr(img, "src", "poster")
             self.add("caption", image, caption, credit=credit, alt=_attr(img, "alt"),
                      heading=_heading_in(container, node), date=_date_in(container),
                      thumbnail=_img_src(img) if full and img.tag == "img" else "")
 
     def nearest_image(self, caption: LexborNode, images: list[LexborNode]) -> LexborNode:
         """The last image before the caption in document order (else the first after it)."""
-        at = self.order.get(caption.mem_id, 0)
-        before = [i for i in images if self.order.get(i.mem_id, 0) < at]
+        if len(images) == 1:
+            return images[0]
+        if self._order is None:
+            root = self.tree.root
+            self._order = {n.mem_id: i for i, n in enumerate(root.traverse())} if root is not None else {}
+        at = self._order.get(caption.mem_id, 0)
+        before = [i for i in images if self._order.get(i.mem_id, 0) < at]
         return before[-1] if before else images[0]
 
     # -- rule 2 ---------------------------------------------------------------------------------
@@ -319,9 +352,11 @@ def _links_to_page(img: LexborNode) -> bool:
     return False
 
 
-def _has_ancestor_in(node: LexborNode, ids: set[int]) -> bool:
+def _has_ancestor_in(node: LexborNode, ids: set[int], depth: int = 12) -> bool:
     parent = node.parent
-    while parent is not None:
+    for _ in range(depth):
+        if parent is None:
+            return False
         if parent.mem_id in ids:
             return True
         parent = parent.parent
@@ -348,9 +383,10 @@ def _container_with_images(node: LexborNode) -> tuple[LexborNode | None, list[Le
     for _ in range(5):
         if parent is None or parent.tag in ("body", "html"):
             return None, []
-        images = _media(parent)
-        if images:
-            return parent, images
+        if parent.css_first("img, video") is not None:
+            images = _media(parent)
+            if images:
+                return parent, images
         parent = parent.parent
     return None, []
 

@@ -33,7 +33,7 @@ def read(path: Path) -> Iterator[SourceEvent]:
     fetched_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     with _open(path) as handle:
         text = decode(handle.read())[0]
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         match = ROW.match(line)

@@ -42,8 +42,9 @@ def sniff(path: Path) -> bool:
 
 
 def _meta(tree: LexborHTMLParser, *selectors: str) -> str:
+    scope = tree.head if tree.head is not None and tree.head.css_first("meta, link") is not None else tree
     for selector in selectors:
-        node = tree.css_first(selector)
+        node = (scope if not selector.startswith("time") else tree).css_first(selector)
         if node is not None:
             value = node.attributes.get("content") or node.attributes.get("href") or node.attributes.get("datetime")
             if value and value.strip():
@@ -84,7 +85,7 @@ def extract_html(html: str, source: str, base_url: str | None = None) -> tuple[d
     tree = LexborHTMLParser(html)
     page = page_facts(tree, source)
     base = base_url or (page["url"] if page["url"].startswith(("http://", "https://")) else None)
-    items = _html_items.Extractor(html, base).run(page)
+    items = _html_items.Extractor(tree, base).run(page)  # reads scripts, then strips them from the tree
     return page, items
 
 
@@ -132,7 +133,7 @@ def fetch_page(url: str, *, timeout: float = FETCH_TIMEOUT, max_bytes: int = MAX
             for chunk in response.iter_bytes():
                 total += len(chunk)
                 if total > max_bytes:
-                    raise SourceError(f"page is larger than {max_bytes >> 20} MB", where=url,
+                    raise SourceError(f"page is larger than the {max_bytes:,}-byte limit", where=url,
                                       hint="save it and ingest the file if it is really a gallery")
                 chunks.append(chunk)
             final_url = str(response.url)
