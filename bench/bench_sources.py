@@ -126,6 +126,7 @@ def bench_mirror(records: int) -> dict:
         thread.join(10)
         return {"label": "mirror of a local cupola serve", "served": served_count, "mirrored": target.count(),
                 "pages": report.pages, "requests": report.requests, "seconds": round(seconds, 2),
+                "store_seconds": round(report.store_seconds, 2),
                 "items_per_second": round(target.count() / seconds, 1), "errors": report.errors,
                 "incremental_rerun_seconds": round(again_seconds, 2), "rerun_requests": again.requests}
     finally:

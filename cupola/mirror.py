@@ -51,12 +51,14 @@ class MirrorReport:
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    store_seconds: float = 0.0  # of which: normalising, record steps and writing (the rest is the network)
 
     def to_dict(self) -> dict[str, Any]:
         data = self.ingest.to_dict()
         data.update({"server": self.server, "pages": self.pages, "requests": self.requests,
                      "slices_done": self.slices_done, "slices_unchanged": self.slices_skipped,
-                     "errors": self.errors, "warnings": self.warnings, "seconds": round(self.seconds, 3)})
+                     "errors": self.errors, "warnings": self.warnings, "seconds": round(self.seconds, 3),
+                     "store_seconds": round(self.store_seconds, 3)})
         return data
 
 
@@ -105,6 +107,7 @@ class _Run:
         self.done_items = 0
 
     def store(self, page: Page) -> None:
+        started = time.perf_counter()
         batch: list[tuple[Record, str]] = []
         for item in raw_items(page, self.client.base):
             record = _normalise(item, self.report.ingest)
@@ -112,6 +115,7 @@ class _Run:
                 batch.append((record, record.content_hash()))
         _flush(self.archive, batch, self.steps, self.context, self.report.ingest)
         self.report.pages += 1
+        self.report.store_seconds += time.perf_counter() - started
         self.done_items += len(page.items)
         self.context.report("mirror", self.done_items, None)
 

@@ -13,6 +13,7 @@ from cupola.archive import Archive
 from cupola.assets import image as image_module
 from cupola.ingest import ingest
 from cupola.model import Notice, RawItem, Rejection
+from cupola.normalise import to_record
 from cupola.sources import detect
 from cupola.sources.photos import read
 
@@ -179,3 +180,31 @@ def test_renditions_outliving_the_memory_cache_are_not_decoded_twice(
     thumbs = [a for _, r in archive.iter_records() for a in r.assets if a["role"] == "thumb"]
     assert len(thumbs) == archive.count() and all((archive.path / t["path"]).is_file() for t in thumbs)
     assert not CACHE.spilled
+
+
+def test_iptc_caption_in_latin1_and_exif_gps_are_read(tmp_path: Path) -> None:
+    import pyexiv2
+
+    photo = tmp_path / "tagged.jpg"
+    shutil.copy(PHOTOS / "art002e000190~large.jpg", photo)  # a real photo that carries no metadata
+    with pyexiv2.Image(str(photo)) as image:  # as an archivist's older tool writes IPTC: in Latin-1
+        image.modify_iptc({"Iptc.Application2.Caption": "La Terre vue depuis Orion, côté équipage",
+                           "Iptc.Application2.Headline": "Terre vue d'Orion, équipage",
+                           "Iptc.Application2.Keywords": ["Artemis II", "Orion", "Terre"],
+                           "Iptc.Application2.Byline": "Équipe NASA", "Iptc.Application2.Credit": "NASA",
+                           "Iptc.Application2.DateCreated": "2026-04-03", "Iptc.Application2.City": "Houston",
+                           "Iptc.Application2.CountryName": "États-Unis"}, encoding="latin-1")
+    with pyexiv2.Image(str(photo)) as image:
+        image.modify_exif({"Exif.GPSInfo.GPSLatitudeRef": "N", "Exif.GPSInfo.GPSLatitude": "29/1 33/1 3000/100",
+                           "Exif.GPSInfo.GPSLongitudeRef": "W", "Exif.GPSInfo.GPSLongitude": "95/1 5/1 0/1"})
+    events = list(read(photo))
+    (item,) = [e for e in events if isinstance(e, RawItem)]
+    record = to_record(item)
+    assert record.title == "Terre vue d'Orion, équipage"
+    assert record.caption == "La Terre vue depuis Orion, côté équipage"
+    assert record.photographer == "Équipe NASA" and record.credit == "NASA"
+    assert record.keywords == ["Artemis II", "Orion", "Terre"]
+    assert (record.taken_at, record.taken_source) == ("2026-04-03", "iptc")
+    assert record.location_text == "Houston, États-Unis"
+    assert (record.lat, record.lon) == (29.558333, -95.083333)
+    assert any("not UTF-8" in str(e) for e in events if isinstance(e, Notice))
