@@ -31,6 +31,7 @@ _CITY_STOP = {
     "Alexandria", "Athens", "Paris", "Rome", "Berlin", "Sparta", "Cleveland", "Charlotte", "Lafayette",
     "Jupiter", "Saturn", "Titan", "Europa", "Triton", "Orion", "Vega", "Atlas", "Delta", "Centaur", "Juno",
     "Agena", "Redstone", "Ariane", "Ames", "Langley", "Goddard", "Dryden", "Lewis", "Marshall",
+    "Hoover", "Date", "Allen", "Compton", "Glendale", "Pasadena Playhouse", "Mountain", "Union City",
     "Most", "Roman", "Sokol", "Formosa", "Davis", "Clay", "Baker", "Parker", "Morgan", "Marion",
     "Pilot", "Commander", "Center", "Mount", "Lake", "Beach", "Bay", "Harbor", "Garden", "Normal", "Plain",
     "Hamilton", "Richmond", "Arlington", "Fairfield", "Springfield", "Greenville", "Madison", "Washington",

@@ -132,15 +132,15 @@ _FACILITY = re.compile(rf"\b((?:(?:[A-Z]\.)+|[A-Z][A-Za-z&-]*)(?: {_CAP}){{0,6}}
 _ORG = re.compile(rf"\b((?:(?:[A-Z]\.)+|[A-Z][A-Za-z&-]*)(?: {_CAP}){{0,6}}? (?<!of )(?<!and )(?<!for )(?<!the )"
                   r"(?:(?:Corporation|Corp\.|Company|Inc\.|Incorporated|Committee|Agency|Association|Council|"
                   r"Commission|Laboratories|Corps of Engineers|Foundation)"
-                  r"|(?:Aeronautical|Aerospace|Aircraft)(?! [A-Z])"
+                  r"|Aeronautical(?! [A-Z])"
                   r"|(?:Institute|University|Society|Academy)(?: of(?: the)? [A-Z][a-z]+(?: [A-Z][a-z]+)?)?))\b"
                   r"|\bU\.S\. Department of (?:the )?[A-Z][a-z]+\b")
 _GEO_SUFFIX = re.compile(r"\b((?:[A-Z][a-z]+ (?:(?:de|del|la|of|da) )?){1,3}(?:Ocean|Sea|Gulf|Bay|Strait|Straight|Straits|River|Mountains|"
                          r"Range|Valley|Peninsula|Basin|Desert|Islands|Island|Lake|Plateau|Delta|Canyon|Glacier|"
                          r"Volcano|Sound|Channel|Reef|Falls|National Park|National Monument|National Forest|"
                          r"Archipelago|Sea Islands))\b")
-_GEO_PREFIX = re.compile(r"\b((?:Gulf|Sea|Bay|Strait|Straits|Lake|Mount|Mt\.|Isle|Cape|Rio|Ozero|Sierra|Lago)"
-                         r"(?: of(?: the)?)? [A-Z][a-z]+(?: [A-Z][a-z]+)?)\b")
+_GEO_PREFIX = re.compile(r"\b((?:(?:Gulf|Sea|Bay|Strait|Straits|Isle) of(?: the)?|"
+                         r"Lake|Mount|Mt\.|Cape|Rio|Ozero|Sierra|Lago) [A-Z][a-z]+(?: [A-Z][a-z]+)?)\b")
 _LUNAR = {"Tranquility", "Serenity", "Storms", "Crises", "Fertility", "Rains", "Clouds", "Nectar", "Vapors",
           "Moisture", "Cold", "Imbrium", "Procellarum", "Descartes", "Taurus", "Hadley", "Fra", "Cayley"}
 _BUILT = {"Facility", "Building", "Processing", "Payload", "Cargo", "Center", "Module", "Hangar", "Pad",
@@ -167,6 +167,9 @@ STATE_ABBREV = {
 }
 _STATE = re.compile(r"(?<=[A-Za-z.], )(" + "|".join(re.escape(k) for k in sorted(STATE_ABBREV, key=len,
                                                                                     reverse=True)) + r")(?![\w])")
+_GENERIC_WORDS = {"Space", "Flight", "Research", "Test", "Control", "Operations", "Assembly", "High", "Low",
+                  "Main", "New", "Old", "North", "South", "East", "West", "Central", "Training", "Support",
+                  "Data", "Mission", "Launch", "The", "This", "That", "Its", "Their", "National", "Processing", "Engineering", "Science", "Technology", "Computer", "Visitor", "Media"}
 _ACRONYM_AND = re.compile(r"^[A-Z]{2,6} and (?:the )?")
 _TRIM = re.compile(r"^(?:The|A|An|At|In|On|From|To|NASA's|NASA’s|Of|And)\s+")
 
@@ -272,6 +275,15 @@ def _trimmed(m: re.Match[str]) -> tuple[int, int, str | None]:
     if head:  # "NASA and the National Science Teachers Association"
         start += head.end()
         name = name[head.end():]
+    for joint in (" of the ", " and the "):  # "Lisa Freed of the Massachusetts Institute of Technology"
+        index = name.rfind(joint)
+        if index > 0 and len(name[index + len(joint):].split()) >= 2:
+            cut = index + len(joint)
+            start += cut
+            name = name[cut:]
+    words = name.split()
+    if len(words) <= 3 and all(w in _GENERIC_WORDS for w in words[:-1]):
+        return start, end, None  # "Space Center", "High Bay": not a name
     while True:
         cut = _TRIM.match(name)
         if not cut:

@@ -71,7 +71,10 @@ _NOT_NAME = {
     "payload", "specialist", "pilot", "commander", "engineer", "manager", "director", "deputy",
     "administrator", "astronaut", "cosmonaut", "crew", "and", "of", "for", "with", "at", "in", "on",
     "christmas", "thanksgiving", "olympic", "olympics", "games", "team", "group", "class", "crater",
-    "growth", "protein", "craters", "rille", "ridge", "highlands", "mare",
+    "growth", "protein", "craters", "rille", "ridge", "highlands", "mare", "lecture", "lectures", "series",
+    "trophy", "fellowship", "scholarship", "pioneer", "pioneers", "symposium", "conference", "exhibit",
+    "exhibition", "foundation", "collection", "auditorium", "gallery", "theater", "theatre", "pavilion",
+    "plaza", "bridge", "tower", "parkway", "highway", "explorer", "explorers", "observatory", "trail",
 }
 
 
