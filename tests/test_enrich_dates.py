@@ -15,6 +15,7 @@ from cupola.enrich.dates import find_dates
     ("July 16, 1969 at 9:32 a.m.", "1969-07-16"),
     ("in 1963", "1963"),
     ("March 1969", "1969-03"),
+    ("in August of 1965", "1965-08"),
     ("(12-07-98)", "1998-12-07"),
     ("22-31 Jan 1998", "1998-01"),
     ("July-September 1973", "1973"),

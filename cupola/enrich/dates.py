@@ -66,7 +66,7 @@ _RULES: list[tuple[str, re.Pattern[str]]] = [
     # "until June" / "in May" (month alone after a preposition, takes the caption's year)
     ("month_only", re.compile(r"\b(?:in|until|by|since|through|during|early|late|mid-?)\s+"
                               r"(?P<m>January|February|March|April|May|June|July|August|September|October|"
-                              r"November|December)\b(?!\s*\d)")),
+                              r"November|December)\b(?!,?\s*(?:of\s+)?\d)")),
 ]
 _NOT_A_YEAR_AFTER = re.compile(r"(?:Apollo|Gemini|Expedition|STS|Flight|No\.|Number|Pad|Complex|Building|Room|"
                                r"Route|Highway|model|type|Model|Type|Station|Hangar|Mark)\s*$")
