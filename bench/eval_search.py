@@ -183,9 +183,9 @@ COLUMNS = ("ndcg10", "p10", "recall50", "dup_ndcg10", "dup_slots")
 
 def table(title: str, rows: dict[str, dict[str, float]]) -> None:
     print(f"\n{title}")
-    print(f"{'':28s}" + "".join(f"{c:>12s}" for c in COLUMNS))
+    print(f"{'':42s}" + "".join(f"{c:>12s}" for c in COLUMNS))
     for name, values in rows.items():
-        print(f"{name:28s}" + "".join(f"{values.get(c, float('nan')):12.3f}" for c in COLUMNS))
+        print(f"{name:42s}" + "".join(f"{values.get(c, float('nan')):12.3f}" for c in COLUMNS))
 
 
 def evaluate(queries: list[dict[str, Any]], runs: dict[str, Any]) -> dict[str, Any]:
