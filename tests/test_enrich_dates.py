@@ -16,6 +16,8 @@ from cupola.enrich.dates import find_dates
     ("in 1963", "1963"),
     ("March 1969", "1969-03"),
     ("in August of 1965", "1965-08"),
+    ("(31 August - 1 September 1985)", "1985"),
+    ("(30 Oct.-6 Nov. 1985)", "1985"),
     ("(12-07-98)", "1998-12-07"),
     ("22-31 Jan 1998", "1998-01"),
     ("July-September 1973", "1973"),

@@ -37,6 +37,8 @@ def _d(name: str) -> str:
 
 
 _RULES: list[tuple[str, re.Pattern[str]]] = [
+    # 31 August - 1 September 1985 / 30 Oct.-6 Nov. 1985 -> the year (or the month when the same)
+    ("span_dm_dm_y", re.compile(rf"\b{_d('d1')}\s+{_m('m1')}{_SEP}{_d('d2')}\s+{_m('m2')},?\s+{_y('y')}\b")),
     # 22-31 Jan 1998 / 4-9 April 1983
     ("day_range_dmy", re.compile(rf"\b{_d('d1')}{_SEP}{_d('d2')}\s+{_m('m')},?\s+{_y('y')}\b")),
     # Jan. 22 - Feb. 3, 1998 -> year (or month when the same)
@@ -123,14 +125,14 @@ def _value(kind: str, m: re.Match[str]) -> tuple[str, str] | None:
         return f"{y:04d}-{month:02d}", "month"
     if kind == "month_range":
         return f"{y:04d}", "year"
-    if kind == "span_md_md_y":
+    if kind in ("span_md_md_y", "span_dm_dm_y"):
         m1, m2 = _month(g["m1"]), _month(g["m2"])
         return (f"{y:04d}-{m1:02d}", "month") if m1 == m2 else (f"{y:04d}", "year")
     return None
 
 
 _MONTH_SEEN = re.compile(r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?")
-_MONTH_KINDS = {"day_range_dmy", "span_md_md_y", "day_range_mdy", "month_range", "mdy", "dmy", "my", "md",
+_MONTH_KINDS = {"span_dm_dm_y", "day_range_dmy", "span_md_md_y", "day_range_mdy", "month_range", "mdy", "dmy", "my", "md",
                 "dm", "month_only"}
 _NUMERIC_GATE = re.compile(r"\d[/-]\d")
 _VAGUE_WORDS = ("early", "mid", "late", "spring", "summer", "fall", "autumn", "winter")
