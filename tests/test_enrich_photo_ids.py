@@ -21,6 +21,13 @@ from cupola.enrich.photo_ids import parse
     ("art002e009013", "art002e009013", "Artemis II"),
     ("SL3-87-299", "sl3-87-299", "Skylab 3"),
     ("61A -45-98", "61a-045-0098", "STS-61A"),
+    ("51F-S-157", "51f-00s-0157", "STS-51F"),
+    ("41C-3029", "41c-3029", "STS-41C"),
+    ("NM18-302-025", "nm18-302-25", "Mir-18"),
+    ("AST-03-175", "ast-3-175", "Apollo-Soyuz Test Project"),
+    ("62-MA7-169", "62-ma7-169", "Mercury-Atlas 7"),
+    ("S26-31-012", "sts026-031-012", "STS-26"),
+    ("STS029-71-000AE", "sts029-71-000ae", "STS-29"),
 ])
 def test_formats(text, canonical, mission):
     (photo,) = parse(f"see {text} (caption)")

@@ -42,16 +42,20 @@ def _year_range(year: int) -> tuple[str, str]:
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("iss", re.compile(r"(ISS)(\d{3})\s?-?([A-Z])-?(\d{1,6})\b", re.IGNORECASE)),
     ("art", re.compile(r"(art)(\d{3})e(\d{6})\b", re.IGNORECASE)),
-    ("sts", re.compile(r"(STS)-?(\d{2,3}[A-Z]?)-([A-Z]{1,3}|\d{1,3})-(\d{1,6})\b", re.IGNORECASE)),
+    ("sts", re.compile(r"(STS)-?(\d{2,3}[A-Z]?)[-–]([A-Z]{1,3}|[A-Z]?\d{1,3})[-–](\d{1,6}[A-Z]{0,2})\b", re.IGNORECASE)),
     ("jsc", re.compile(r"(JSC)(\d{4})-?([A-Z])-?(\d{1,6})\b", re.IGNORECASE)),
     ("ksc_date", re.compile(r"(KSC)-(\d{8})-([A-Z]{2})[_-]([A-Z0-9_-]*[A-Z0-9])", re.IGNORECASE)),
     ("ksc", re.compile(r"(KSC)-?(?:(PL)(\d{2})|(\d{2})([A-Z]{1,3}))-?(\d{1,5})\b", re.IGNORECASE)),
-    ("apollo", re.compile(r"(AS)(\d{1,2})-(\d{1,3})-(\d{1,5})\b", re.IGNORECASE)),
+    ("apollo", re.compile(r"(AS)(\d{1,2})-(\d{1,3}[A-Z]?)-(\d{1,5}[A-Z]?)\b", re.IGNORECASE)),
+    ("astp", re.compile(r"(AST)-(\d{1,2})-(\d{1,5})\b")),
+    ("nasa_mir", re.compile(r"(NM)(\d{1,2})-(\d{1,3})-(\d{1,5})\b")),
+    ("mercury", re.compile(r"(\d{2})-(MA|MR)(\d)-(\d{1,4})\b")),
     ("skylab", re.compile(r"(SL)(\d)-(\d{1,3})-(\d{1,5})\b", re.IGNORECASE)),
-    ("shuttle_84", re.compile(r"(\d{2}[A-J])\s?-\s?(\d{1,3})-(\d{1,5})\b")),
+    ("shuttle_84", re.compile(r"(\d{2}[A-J])\s?-\s?(\d{1,3}|[A-Z])-(\d{1,5}[A-Z]?)\b|(\d{2}[A-J])-(\d{4,5})\b")),
     ("shuttle_esc", re.compile(r"(S)(\d{2,3})-([A-Z])-(\d{1,6})\b|\b(s)(\d{2,3})(e)(\d{3,6})\b",
                                re.IGNORECASE)),
-    ("jsc_year", re.compile(r"(S)(\d{2})-(\d{5})\b", re.IGNORECASE)),
+    ("shuttle_roll", re.compile(r"(S)(\d{2})-(\d{1,3})-(\d{1,5}[A-Z]{0,2})\b")),
+    ("jsc_year", re.compile(r"(S)(\d{2})-(\d{5})\b|(\d{2})-E-(\d{4,6})\b", re.IGNORECASE)),
     ("pia", re.compile(r"(PIA)(\d{5})\b", re.IGNORECASE)),
     ("grc", re.compile(r"(GRC|C)-(\d{4})-([A-Z])-(\d{1,6})\b", re.IGNORECASE)),
     ("afrc", re.compile(r"(EC|ECN|ED|AFRC)(\d{2,4})-(\d{3,5})(?:-(\d{1,3}))?\b")),
@@ -88,9 +92,9 @@ def _build(scheme: str, m: re.Match[str]) -> PhotoId | None:
         number = g[1].upper()
         mission = f"STS-{int(number)}" if number.isdigit() else f"STS-{int(number[:-1])}{number[-1]}"
         roll = g[2].upper()
-        return PhotoId(text, span, scheme, f"sts{number.lower().zfill(3)}-{roll.lower()}-{int(g[3]):03d}",
-                       {"mission": number, "roll": roll, "frame": int(g[3])}, mission,
-                       _mission_dates(mission))
+        frame = g[3].lower()
+        return PhotoId(text, span, scheme, f"sts{number.lower().zfill(3)}-{roll.lower()}-{frame.zfill(3)}",
+                       {"mission": number, "roll": roll, "frame": frame}, mission, _mission_dates(mission))
     if scheme == "shuttle_esc":
         g = g[:4] if g[0] else g[4:]
         mission = f"STS-{int(g[1])}"
@@ -98,14 +102,36 @@ def _build(scheme: str, m: re.Match[str]) -> PhotoId | None:
                        {"mission": g[1], "roll": g[2].upper(), "frame": int(g[3])}, mission,
                        _mission_dates(mission))
     if scheme == "shuttle_84":
+        if g[0] is None:  # "41C-3029"
+            mission = f"STS-{g[3].upper()}"
+            return PhotoId(text, span, scheme, f"{g[3].lower()}-{g[4]}", {"mission": g[3].upper(),
+                           "frame": int(g[4])}, mission, _mission_dates(mission))
         mission = f"STS-{g[0].upper()}"
-        return PhotoId(text, span, scheme, f"{g[0].lower()}-{int(g[1]):03d}-{int(g[2]):04d}",
-                       {"mission": g[0].upper(), "roll": int(g[1]), "frame": int(g[2])}, mission,
+        roll = int(g[1]) if g[1].isdigit() else g[1]
+        frame = g[2].lower()
+        return PhotoId(text, span, scheme, f"{g[0].lower()}-{g[1].lower().zfill(3)}-{frame.zfill(4)}",
+                       {"mission": g[0].upper(), "roll": roll, "frame": frame}, mission, _mission_dates(mission))
+    if scheme == "shuttle_roll":
+        mission = f"STS-{int(g[1])}"
+        return PhotoId(text, span, scheme, f"sts{int(g[1]):03d}-{int(g[2]):03d}-{g[3].lower()}",
+                       {"mission": g[1], "roll": int(g[2]), "frame": g[3]}, mission, _mission_dates(mission))
+    if scheme == "astp":
+        mission = "Apollo-Soyuz Test Project"
+        return PhotoId(text, span, scheme, f"ast-{int(g[1])}-{int(g[2])}", {"magazine": int(g[1]),
+                       "frame": int(g[2])}, mission, _mission_dates(mission))
+    if scheme == "nasa_mir":
+        mission = f"Mir-{int(g[1])}"
+        return PhotoId(text, span, scheme, f"nm{int(g[1])}-{int(g[2])}-{int(g[3])}",
+                       {"mission": int(g[1]), "roll": int(g[2]), "frame": int(g[3])}, mission,
                        _mission_dates(mission))
+    if scheme == "mercury":
+        mission = f"{'Mercury-Atlas' if g[1] == 'MA' else 'Mercury-Redstone'} {int(g[2])}"
+        return PhotoId(text, span, scheme, f"{g[0]}-{g[1].lower()}{g[2]}-{int(g[3])}",
+                       {"year": _year2(g[0]), "frame": int(g[3])}, mission, _mission_dates(mission))
     if scheme == "apollo":
         mission = f"Apollo {int(g[1])}"
-        return PhotoId(text, span, scheme, f"as{int(g[1])}-{int(g[2])}-{int(g[3])}",
-                       {"mission": int(g[1]), "magazine": int(g[2]), "frame": int(g[3])}, mission,
+        return PhotoId(text, span, scheme, f"as{int(g[1])}-{g[2].lower()}-{g[3].lower()}",
+                       {"mission": int(g[1]), "magazine": g[2], "frame": g[3]}, mission,
                        _mission_dates(mission))
     if scheme == "skylab":
         mission = f"Skylab {int(g[1])}"
@@ -119,6 +145,10 @@ def _build(scheme: str, m: re.Match[str]) -> PhotoId | None:
         return PhotoId(text, span, scheme, f"jsc{year}{g[2].lower()}{int(g[3]):06d}",
                        {"year": year, "roll": g[2].upper(), "frame": int(g[3])}, None, _year_range(year))
     if scheme == "jsc_year":
+        if g[0] is None:  # "98-E-01301"
+            year = _year2(g[3])
+            return PhotoId(text, span, scheme, f"{g[3]}e{int(g[4]):05d}", {"year": year, "roll": "E",
+                           "number": int(g[4])}, None, _year_range(year))
         year = _year2(g[1])
         return PhotoId(text, span, scheme, f"s{g[1]}-{g[2]}", {"year": year, "number": int(g[2])}, None,
                        _year_range(year))
@@ -160,13 +190,14 @@ def _build(scheme: str, m: re.Match[str]) -> PhotoId | None:
 _GATES: dict[str, frozenset[str]] = {
     "iss": frozenset({"iss"}), "art": frozenset({"art"}), "sts": frozenset({"sts"}), "jsc": frozenset({"jsc"}),
     "ksc_date": frozenset({"ksc"}), "ksc": frozenset({"ksc", "pl"}), "apollo": frozenset({"as"}),
-    "skylab": frozenset({"sl"}), "shuttle_esc": frozenset({"s"}), "jsc_year": frozenset({"s"}),
+    "skylab": frozenset({"sl"}), "shuttle_esc": frozenset({"s"}), "shuttle_roll": frozenset({"s"}),
+    "astp": frozenset({"ast"}), "nasa_mir": frozenset({"nm"}),
     "pia": frozenset({"pia"}), "grc": frozenset({"grc", "c"}), "afrc": frozenset({"ec", "ecn", "ed", "afrc"}),
     "larc": frozenset({"l", "lrc", "larc"}),
 }
 # letters right before a digit ("ISS054", "KSC-98", "S82"): which schemes can be present at all
 _PREFIX_SCAN = re.compile(r"[A-Za-z]-?\d")
-_DIGIT_GATE = re.compile(r"\d[A-J] ?-|\dHQ")
+_DIGIT_GATE = re.compile(r"\d[A-J] ?-|\dHQ|\d-[EM]")
 
 
 def parse(text: str) -> list[PhotoId]:
@@ -188,6 +219,8 @@ def parse(text: str) -> list[PhotoId]:
         if gate is not None:
             if gate.isdisjoint(prefixes):
                 continue
+        elif scheme == "jsc_year" and "s" in prefixes:
+            pass
         else:
             if digit_gate is None:
                 digit_gate = bool(_DIGIT_GATE.search(text))
