@@ -17,8 +17,9 @@ import json
 import os
 import shutil
 import socket
+import subprocess
+import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -85,9 +86,6 @@ def time_reader_and_assets(folder: Path, thumbnails: bool) -> dict:
 
 
 def bench_mirror(records: int) -> dict:
-    import uvicorn
-
-    from cupola.api import create_app
     from cupola.archive import Archive
     from cupola.ingest import ingest
     from cupola.mirror import mirror
@@ -103,15 +101,19 @@ def bench_mirror(records: int) -> dict:
         ingest(served, [sample], options={"raw_only": True, "no_vectors": True})
         served_count = served.count()
         served.close()
-        sock = socket.socket()
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-        server = uvicorn.Server(uvicorn.Config(create_app(root / "served"), host="127.0.0.1", port=port,
-                                               log_level="error", access_log=False))
-        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-        thread.start()
-        while not server.started:
-            time.sleep(0.05)
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        # the server in its own process, as a real one would be (not sharing this process's GIL)
+        server = subprocess.Popen([sys.executable, "-m", "cupola.cli", "--archive", str(root / "served"), "serve",
+                                   "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                time.sleep(0.2)
         target = Archive.open(root / "mirror")
         settings = MirrorSettings(page_size=100, concurrency=2, rate=50)
         started = time.perf_counter()
@@ -122,8 +124,8 @@ def bench_mirror(records: int) -> dict:
         again = mirror(target, f"http://127.0.0.1:{port}", year_start=1900, year_end=2030, settings=settings,
                        options={"no_vectors": True})
         again_seconds = time.perf_counter() - again_started
-        server.should_exit = True
-        thread.join(10)
+        server.terminate()
+        server.wait(10)
         return {"label": "mirror of a local cupola serve", "served": served_count, "mirrored": target.count(),
                 "pages": report.pages, "requests": report.requests, "seconds": round(seconds, 2),
                 "store_seconds": round(report.store_seconds, 2),
