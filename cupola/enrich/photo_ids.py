@@ -51,7 +51,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("nasa_mir", re.compile(r"(NM)(\d{1,2})-(\d{1,3})-(\d{1,5})\b")),
     ("mercury", re.compile(r"(\d{2})-(MA|MR)(\d)-(\d{1,4})\b")),
     ("skylab", re.compile(r"(SL)(\d)-(\d{1,3})-(\d{1,5})\b", re.IGNORECASE)),
-    ("shuttle_84", re.compile(r"(\d{2}[A-J])\s?-\s?(\d{1,3}|[A-Z])-(\d{1,5}[A-Z]?)\b|(\d{2}[A-J])-(\d{4,5})\b")),
+    ("shuttle_84", re.compile(r"(\d{2}[A-L])\s?-\s?(\d{1,3}|[A-Z])-(\d{1,5}[A-Z]?)\b|(\d{2}[A-L])-(\d{4,5})\b")),
     ("shuttle_esc", re.compile(r"(S)(\d{2,3})-([A-Z])-(\d{1,6})\b|\b(s)(\d{2,3})(e)(\d{3,6})\b",
                                re.IGNORECASE)),
     ("shuttle_roll", re.compile(r"(S)(\d{2})-(\d{1,3})-(\d{1,5}[A-Z]{0,2})\b")),
@@ -197,7 +197,7 @@ _GATES: dict[str, frozenset[str]] = {
 }
 # letters right before a digit ("ISS054", "KSC-98", "S82"): which schemes can be present at all
 _PREFIX_SCAN = re.compile(r"[A-Za-z]-?\d")
-_DIGIT_GATE = re.compile(r"\d[A-J] ?-|\dHQ|\d-[EM]")
+_DIGIT_GATE = re.compile(r"\d[A-L] ?-|\dHQ|\d-[EM]")
 
 
 def parse(text: str) -> list[PhotoId]:
