@@ -26,7 +26,7 @@ _GATES = {
 }
 _MISSIONS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"STS-\d{1,2}/(\d\d)-?([A-L])\b", re.I), "sts84"),
-    (re.compile(r"STS[- ]?(\d{1,3})(?:[- ]?([A-L]))?(?![\w-])", re.I), "sts"),
+    (re.compile(r"STS[- ]?(\d{1,3})(?:[- ]?((?-i:[A-L])))?(?![\w-])", re.I), "sts"),
     (re.compile(r"Apollo[- ]" + _NUM + r"(?![\w-]|\.\d)", re.I), "Apollo"),
     (re.compile(r"(?:Gemini-Titan|Gemini|GT)(?:\s*\(GT\))?[- ]?(\d{1,2}|[IVX]{1,4})(A)?(?![\w-])", re.I), "Gemini"),
     (re.compile(r"(?:Mercury[- ]Atlas|MA)(?:\s*\(MA\))?[- ]?(\d{1,2})(?![\w-])", re.I), "Mercury-Atlas"),
