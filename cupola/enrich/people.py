@@ -30,6 +30,7 @@ def _is_initial(token: str) -> bool:
     return len(token) == 2 and token[1] == "." and token[0].isupper()
 
 
+_WORDS = re.compile(r"[\w'’-]+")
 _INITIALS = re.compile(r"(?:[A-Z]\.){2,}")
 _POSSESSIVE = re.compile(r"['’]s$")
 _PARTICLES = {"von", "van", "vande", "der", "de", "bin", "al", "da", "del", "la", "Van", "Vande", "De", "Von"}
@@ -132,8 +133,9 @@ def _runs(text: str, mask: bytearray) -> list[list[re.Match[str]]]:
     runs: list[list[re.Match[str]]] = []
     signals = _signal_words()
     for stretch in _RUN.finditer(text):
-        words = stretch.group(0).split()
-        if not any(fold(w.strip(".,()\"'’")) in signals for w in words) and not _INITIALS.match(words[0]):
+        surface = stretch.group(0)
+        folded = surface.lower() if surface.isascii() else fold(surface)
+        if signals.isdisjoint(_WORDS.findall(folded)) and not _INITIALS.match(surface):
             before = text[max(0, stretch.start() - 20):stretch.start()].lower().split()
             if not before or before[-1].strip(",") not in STRONG_TITLES:
                 continue
