@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import struct
 import sys
@@ -156,16 +157,17 @@ def search_timing(vset, queries: np.ndarray, exact_set=None) -> dict:
     return out
 
 
-def vector_search(scale: int) -> dict:
+def vector_search(scale: int, exact_scale: int) -> dict:
     from cupola.archive import Archive
     from cupola.embed import ann
     from cupola.embed.store import VectorSet, open_vectors
 
     results = {}
-    eval_archive = OUT / "eval-archive"
     real = None
-    if (eval_archive / "vectors" / "meta.json").exists():
-        real = open_vectors(Archive.open(eval_archive, readonly=True))
+    for eval_archive in [OUT / "eval-archive", *sorted(OUT.glob("eval-archive-subset-*"))]:
+        if (eval_archive / "vectors" / "meta.json").exists():
+            real = open_vectors(Archive.open(eval_archive, readonly=True))
+            break
     if real is not None and len(real):
         vectors, label = np.asarray(real.vectors), f"{len(real)} real"
     else:
@@ -175,6 +177,14 @@ def vector_search(scale: int) -> dict:
     queries /= np.linalg.norm(queries, axis=1, keepdims=True)
     small = VectorSet(ids=[str(i) for i in range(len(vectors))], hashes=[""] * len(vectors), vectors=vectors)
     results[f"exact @ {label}"] = search_timing(small, queries)
+
+    huge = clustered(exact_scale)
+    huge_queries = huge[rng.integers(0, exact_scale, 20)]
+    huge_set = VectorSet(ids=[str(i) for i in range(exact_scale)], hashes=[""] * exact_scale, vectors=huge)
+    timing = search_timing(huge_set, huge_queries)
+    timing["memory_mb"] = round(huge_set.nbytes() / 1e6, 1)
+    results[f"exact @ {exact_scale} synthetic"] = timing
+    del huge, huge_set
 
     big = clustered(scale)
     queries = big[rng.integers(0, scale, 100)] + 0.05 * rng.normal(size=(100, 384)).astype(np.float32)
@@ -280,9 +290,11 @@ def reference(directory: Path) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--texts", type=int, default=1024, help="captions for the throughput test")
-    parser.add_argument("--scale", type=int, default=1_000_000, help="synthetic vectors for the index test")
+    parser.add_argument("--scale", type=int, default=1_000_000, help="synthetic vectors for the HNSW test")
+    parser.add_argument("--exact-scale", type=int, default=1_000_000, help="synthetic vectors, exact scan")
     parser.add_argument("--reference", type=Path, help="directory with the fp32 model (see above)")
     parser.add_argument("--skip-throughput", action="store_true")
+    parser.add_argument("--skip-search", action="store_true")
     args = parser.parse_args()
     report: dict = {}
     started = time.perf_counter()
@@ -295,7 +307,9 @@ def main() -> int:
     report["query"] = query_latency()
     if args.reference:
         report["fp32_reference"] = reference(args.reference)
-    report["search"] = vector_search(args.scale)
+    if not args.skip_search:
+        report["search"] = vector_search(args.scale, args.exact_scale)
+    report["load_average"] = [round(x, 1) for x in os.getloadavg()]  # the machine is shared: context
     report["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     print(json.dumps(report, indent=2))
     return 0

@@ -88,9 +88,22 @@ def main() -> None:
     print(f"{'event acc':<14}{accuracy:21.3f}  0.75 {'ok' if accuracy >= 0.75 else 'BELOW'}")
     print(f"{'captions/s':<14}{speed:21.0f}  2000 {'ok' if speed >= 2000 else 'BELOW'} (CPU time, one core, best of 5; "
           f"median {median:.0f}; wall clock best {wall_speed:.0f}/s; load average {os.getloadavg()[0]:.1f})")
+    print(f"{'python ref':<14}{_reference_ms():18.1f} ms  CPU for a fixed 2M-step pure-Python loop (compare machines "
+          f"with it)")
     if corpus_rate is not None:
         print(f"{'enrich_record/s':<16}{corpus_rate[0]:19.0f}  2000 {'ok' if corpus_rate[0] >= 2000 else 'BELOW'} "
               f"(3,000 corpus records, title + description, CPU time best of 3; median {corpus_rate[1]:.0f})")
+
+
+def _reference_ms() -> float:
+    best = float("inf")
+    for _ in range(5):
+        started = time.process_time()
+        total = 0
+        for i in range(2_000_000):
+            total += i & 7
+        best = min(best, time.process_time() - started)
+    return best * 1000
 
 
 def _corpus_speed(path: Path) -> tuple[float, float]:

@@ -90,20 +90,38 @@ def load_queries() -> list[dict[str, Any]]:
     return queries
 
 
-def open_archive(fresh: bool, refresh: bool = True):
+def subset_file(queries: list[dict[str, Any]], distractors: int) -> Path:
+    """records.jsonl cut to the judged records + a fixed hash-ordered sample of the others."""
+    import hashlib
+
+    judged = {rid for q in queries for rid in q["judgments"]}
+    lines = [line for line in RECORDS.read_text(encoding="utf-8").split("\n") if line.strip()]
+    ids = [json.loads(line)["data"][0].get("nasa_id", "") for line in lines]
+    rest = sorted((i for i in ids if i not in judged), key=lambda i: hashlib.md5(i.encode()).hexdigest())
+    keep = judged | set(rest[:distractors])
+    path = OUT / f"records-subset-{distractors}.jsonl"
+    OUT.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(line for line, i in zip(lines, ids, strict=True) if i in keep) + "\n")
+    return path
+
+
+def open_archive(fresh: bool, refresh: bool = True, subset: int | None = None,
+                 queries: list[dict[str, Any]] | None = None):
     from cupola.archive import Archive
     from cupola.embed.update import update
     from cupola.ingest import ingest
 
-    if fresh and ARCHIVE.exists():
-        shutil.rmtree(ARCHIVE)
-    archive = Archive.open(ARCHIVE)
+    path = ARCHIVE if subset is None else OUT / f"eval-archive-subset-{subset}"
+    if fresh and path.exists():
+        shutil.rmtree(path)
+    archive = Archive.open(path)
     if not refresh:
         return archive
     with archive.writing():
         if archive.count() == 0:
-            print(f"building {ARCHIVE} from {RECORDS} (once; cached) ...", file=sys.stderr)
-            ingest(archive, [RECORDS], options={"no_vectors": True})
+            source = RECORDS if subset is None else subset_file(queries or [], subset)
+            print(f"building {path} from {source} (once; cached) ...", file=sys.stderr)
+            ingest(archive, [source], options={"no_vectors": True})
         started = time.perf_counter()
         result = update(archive)
         if result["embedded"]:
@@ -228,6 +246,8 @@ def main() -> int:
     parser.add_argument("--variants", action="store_true", help="compare embedded-text variants")
     parser.add_argument("--distractors", type=int, default=2000,
                         help="unjudged records added to the judged ones for --variants")
+    parser.add_argument("--subset", type=int, metavar="N",
+                        help="a smaller corpus: the judged records + N others (quick; optimistic numbers)")
     parser.add_argument("--no-update", action="store_true",
                         help="use the cached archive as it is (no ingest, embedding or reindex)")
     parser.add_argument("--variant-list", default="",
@@ -236,7 +256,8 @@ def main() -> int:
     parser.add_argument("--json", type=Path, help="also write the numbers here")
     args = parser.parse_args()
     queries = load_queries()
-    archive = open_archive(args.fresh, refresh=not args.no_update)
+    archive = open_archive(args.fresh, refresh=not args.no_update, subset=args.subset, queries=queries)
+    print(f"corpus: {archive.count()} records ({archive.path.name})")
     runs: dict[str, Any] = {}
     for mode in [m for m in args.modes.split(",") if m]:
         run = runner(archive, mode)
