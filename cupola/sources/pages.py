@@ -28,17 +28,26 @@ HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml", ".php", ".asp", ".aspx"}
 TEXT_SUFFIXES = {".txt", ".text"}
 MAX_PAGE_BYTES = 64 * 1024 * 1024
 FETCH_TIMEOUT = 20.0
+TEXT_SNIFF_BYTES = 256 * 1024
 _HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*(?:<!doctype html|<html|<head|<meta|<body)", re.IGNORECASE | re.DOTALL)
+
+
+MIN_TEXT_ITEMS = 3  # a plain-text file is taken for a gallery capture only when it reads as one
 
 
 def sniff(path: Path) -> bool:
     if not path.is_file():
         return False
     suffix = path.suffix.lower()
-    if suffix in HTML_SUFFIXES or suffix in TEXT_SUFFIXES:
+    if suffix in HTML_SUFFIXES:
         return True
     with path.open("rb") as handle:
-        return bool(_HTML_START.match(handle.read(2048)))
+        head = handle.read(TEXT_SNIFF_BYTES)
+    if _HTML_START.match(head[:2048]):
+        return True
+    if suffix in TEXT_SUFFIXES:
+        return len(_text_items.extract(decode(head)[0])[1]) >= MIN_TEXT_ITEMS
+    return False
 
 
 def _meta(tree: LexborHTMLParser, *selectors: str) -> str:
