@@ -123,6 +123,7 @@ def _mission_name(family: str, m: re.Match[str]) -> str | None:
 _AIRCRAFT = re.compile(r"\b(?:F-\d{2,3}[A-Z]?|F/A-18|X-\d{1,2}[A-Z]?|YF-\d{2}|KC-135|T-38|SR-71|B-\d{1,2}|"
                        r"C-\d{1,3}[A-Z]?|DC-\d{1,2}|ER-2|U-2|AD-1|HL-\d{2}|M2-F\d|WB-57|P-3|L-1011|"
                        r"MD-\d{2,3}|CV-990|OV-10)(?![\w-])")
+_PROGRESS = re.compile(r"\bProgress (M1?-\d{1,2}M?|MS-\d{1,2}|\d{1,3}P?)\b")
 _SHIP = re.compile(r"\bU\.?S\.?S\.? [A-Z][a-z]+(?: [A-Z][a-z]+)?\b|\b(?:Freedom|Liberty) Star\b")
 _PAD = re.compile(r"\b(?:(?:Launch )?Pad|Launch Complex|LC)[- ]?(\d{1,2}[A-Z]?|0[A-B])\b|\b(?:Space Launch Complex|SLC)[- ]?(\d{1,2}[A-Z]?)\b", re.I)
 _CAP = r"(?:(?:[A-Z]\.)+|[A-Z][A-Za-z&-]*|of|and|for|the|de|on)"
@@ -193,6 +194,9 @@ def vehicles(text: str) -> Iterator[Mention]:
     if _AIRCRAFT_GATE.search(text):
         for m in _AIRCRAFT.finditer(text):
             yield m.start(), m.end(), "vehicle", m.group(0), 0.7
+    if "Progress " in text:
+        for m in _PROGRESS.finditer(text):
+            yield m.start(), m.end(), "vehicle", m.group(0), 0.85
     if "USS " in text or "U.S.S. " in text or " Star" in text:
         for m in _SHIP.finditer(text):
             name = re.sub(r"^U\.?S\.?S\.? ", "USS ", m.group(0))
