@@ -126,6 +126,11 @@ def similar(a: list[str], b: list[str], b_shingles: set[str] | None = None,
             return 0.0
     elif score < MIN_JACCARD:
         return 0.0
-    if designators(a) != designators(b):
+    if _conflicting(designators(a), designators(b)):
         return 0.0
     return score
+
+
+def _conflicting(a: set[str], b: set[str]) -> bool:
+    """Both name something the other does not ("sts95" vs "sts96"); one merely adding a name is fine."""
+    return bool(a - b) and bool(b - a)
