@@ -155,6 +155,7 @@ def _select(candidates: list[Candidate]) -> list[Candidate]:
 def _post_rules(text: str, folded: str, chosen: list[Candidate]) -> list[Candidate]:
     names = {c[3] for c in chosen}
     surnames = {c[3].split()[-1] for c in chosen if c[2] == "person"}
+    vehicle_names = {c[3] for c in chosen if c[2] == "vehicle"}
     out = []
     has_orbiter = any(n.startswith("Space Shuttle ") for n in names)
     for cand in chosen:
@@ -173,8 +174,8 @@ def _post_rules(text: str, folded: str, chosen: list[Candidate]) -> list[Candida
                 continue
             if name == "Space Shuttle" and has_orbiter:
                 continue
-            if name in ("Command Module", "Lunar Module") and any(n.startswith(name + " ") for n in names):
-                continue
+            if any(n.startswith(name + " ") for n in vehicle_names):
+                continue  # "Progress" beside "Progress 41", "Lunar Module" beside "Lunar Module Eagle"
         out.append(cand)
     missions = [c[3] for c in out if c[2] == "mission"]
     for index, cand in enumerate(out):  # "CRS-7" after "Orbital ATK CRS-7" is the same flight
