@@ -112,3 +112,15 @@ def test_update_without_changes_writes_nothing(archive):
     with archive.writing():
         stats = update(archive)
     assert stats.seen == 0 and archive.max_seq() == seq
+
+
+def test_small_chunks_give_the_same_stacks(tmp_path):
+    archive = Archive.open(tmp_path / "chunks")
+    ingest(archive, [RECORDS], options={**OPTIONS, "skip_steps": ["dedupe"]})
+    with archive.writing():
+        stats = update(archive, chunk_size=7)
+    assert stats.placed == archive.count()
+    clusters = _clusters(archive)
+    for members in EXPECTED["groups"].values():
+        assert len({clusters[m] for m in members}) == 1 and clusters[members[0]] is not None
+    assert len({clusters[m[0]] for m in EXPECTED["groups"].values()}) == len(EXPECTED["groups"])

@@ -90,6 +90,8 @@ class Engine:
     # -- one chunk ----------------------------------------------------------------------------
     def run(self, records: list[Record]) -> Stats:
         stats = Stats(seen=len(records))
+        for cache in (self.member_of, self.sizes, self.texts, self.strongs, self.local_keys):
+            cache.clear()  # the previous chunk is committed: the tables know it, memory stays bounded
         prepared = prepare(records)
         with self.archive.transaction():
             previous = store.seen(self.conn, [p.record.id for p in prepared])
