@@ -138,31 +138,36 @@ _NUMERIC_GATE = re.compile(r"\d[/-]\d")
 _VAGUE_WORDS = ("early", "mid", "late", "spring", "summer", "fall", "autumn", "winter")
 
 
-def _combined() -> tuple[re.Pattern[str], list[str]]:
-    """The month rules as one alternation, in priority order: one pass per window instead of ten."""
-    parts, kinds = [], []
+def _combined() -> tuple[re.Pattern[str], list[str], list[list[tuple[str, str]]]]:
+    """The month rules as one alternation, in priority order: one pass per window instead of ten.
+    Leading \\b are dropped (they stop the engine from skipping ahead); the boundary is checked in code."""
+    parts, kinds, names = [], [], []
     for kind, pattern in _RULES:
         if kind not in _MONTH_KINDS:
             continue
         index = len(kinds)
-        source = re.sub(r"\(\?P<(\w+)>", lambda m, i=index: f"(?P<r{i}_{m.group(1)}>", pattern.pattern)
+        source = pattern.pattern.removeprefix(r"\b")
+        source = re.sub(r"\(\?P<(\w+)>", lambda m, i=index: f"(?P<r{i}_{m.group(1)}>", source)
         parts.append(f"(?P<r{index}>{source})")
         kinds.append(kind)
-    return re.compile("|".join(parts)), kinds
+        names.append([(f"r{index}_{name}", name) for name in pattern.groupindex])
+    return re.compile("|".join(parts)), kinds, names
 
 
-_MONTH_RULES, _MONTH_RULE_KINDS = _combined()
+_MONTH_RULES, _MONTH_RULE_KINDS, _MONTH_RULE_GROUPS = _combined()
 
 
 class _Groups:
     """A match of the combined pattern seen as the rule's own match (group names without the prefix)."""
 
+    __slots__ = ("m", "prefix", "names")
+
     def __init__(self, m: re.Match[str], index: int):
-        self.m, self.prefix = m, f"r{index}_"
+        self.m, self.prefix, self.names = m, f"r{index}_", _MONTH_RULE_GROUPS[index]
 
     def groupdict(self) -> dict[str, str | None]:
-        size = len(self.prefix)
-        return {k[size:]: v for k, v in self.m.groupdict().items() if k.startswith(self.prefix)}
+        group = self.m.group
+        return {short: group(full) for full, short in self.names}
 
     def group(self, name: str | int = 0) -> str:
         return self.m.group(name if name == 0 else self.prefix + str(name))
@@ -181,6 +186,8 @@ def _month_matches(text: str, windows: list[tuple[int, int]]) -> list[tuple[str,
     out = []
     for start, end in windows:
         for m in _MONTH_RULES.finditer(text, start, end):
+            if m.start() and text[m.start() - 1].isalnum():
+                continue
             index = int(m.lastgroup[1:]) if m.lastgroup and m.lastgroup[1:].isdigit() else -1
             if index < 0:
                 index = next(i for i in range(len(_MONTH_RULE_KINDS)) if m.group(f"r{i}") is not None)
@@ -192,7 +199,7 @@ def _windows(text: str) -> list[tuple[int, int]]:
     """Stretches of text around month names, merged: the only places month rules can match."""
     spans: list[tuple[int, int]] = []
     for m in _MONTH_SEEN.finditer(text):
-        start, end = max(0, m.start() - 40), min(len(text), m.end() + 40)
+        start, end = max(0, m.start() - 30), min(len(text), m.end() + 26)
         if spans and start <= spans[-1][1]:
             spans[-1] = (spans[-1][0], end)
         else:
@@ -211,10 +218,11 @@ def find_dates(text: str, masked: list[tuple[int, int]] | None = None) -> list[D
     windows = _windows(text)
     lowered = text.lower()
     grouped = _month_matches(text, windows) if windows else []
+    numeric_gate = bool(_NUMERIC_GATE.search(text))
     for kind, pattern in [("months", None), *[(k, p) for k, p in _RULES if k not in _MONTH_KINDS]]:
         if kind == "months":
             matches_kinds = grouped
-        elif kind == "numeric" and not _NUMERIC_GATE.search(text):
+        elif kind in ("numeric", "iso") and not numeric_gate:
             continue
         elif kind == "vague_year" and not any(word in lowered for word in _VAGUE_WORDS):
             continue
