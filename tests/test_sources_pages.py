@@ -203,3 +203,13 @@ def test_unreachable_url_is_one_clear_error() -> None:
         raise AssertionError("no error for an unreachable page")
     except SourceError as err:
         assert str(err).startswith(f"{url}: cannot fetch page") and "check the URL" in str(err)
+
+
+def test_page_date_from_markup_or_the_top_of_the_text() -> None:
+    (apod,) = [to_record(e) for e in read(PAGES / "apod_2017-06-15_red-sprites.html") if isinstance(e, RawItem)]
+    assert (apod.taken_at, apod.taken_precision, apod.taken_source) == ("2017-06-15", "day", "page")
+    assert apod.rights == "third_party"
+    carousel = next(e for e in read(PAGES / "nasagov_image-article_collins-spacesuit-carousel.htm")
+                    if isinstance(e, RawItem))
+    assert carousel.data["page"]["date"].startswith("2024-02-12")
+    assert carousel.data["page"]["url"].startswith("https://www.nasa.gov/image-article/collins-aerospace")

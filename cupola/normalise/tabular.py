@@ -16,9 +16,10 @@ from cupola.normalise import register
 from cupola.normalise.centers import normalise_center
 from cupola.normalise.text import clean_line, clean_text, split_keywords
 
-_ISO = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:[T ].*)?$")
+_ISO = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:[T ]\d.*)?$")
 _FORMATS = [("%m/%d/%Y", "day"), ("%d.%m.%Y", "day"), ("%Y:%m:%d %H:%M:%S", "day"), ("%B %d, %Y", "day"),
-            ("%b %d, %Y", "day"), ("%d %B %Y", "day"), ("%d %b %Y", "day"), ("%B %Y", "month")]
+            ("%b %d, %Y", "day"), ("%d %B %Y", "day"), ("%d %b %Y", "day"), ("%Y %B %d", "day"),
+            ("%Y %b %d", "day"), ("%B %Y", "month")]
 
 
 def parse_date(value: str) -> tuple[str | None, str | None]:

@@ -205,7 +205,7 @@ class Extractor:
                 continue
             img = self.nearest_image(node, images)
             link = img.parent if img.parent is not None and img.parent.tag == "a" else None
-            full = _attr(link, "href") if link is not None and _IMAGE_EXT.search(_attr(link, "href")) else ""
+            full = _attr(link, "href") if link is not None and _is_image_link(_attr(link, "href")) else ""
             image = full or _img_src(img) if img.tag == "img" else _attr(img, "src", "poster")
             if image and _url_key(self.url(image)) in self.taken:
                 continue
@@ -333,6 +333,11 @@ class Extractor:
             item["heading"] = page.get("title", "")
         if not item["date"]:
             item["date"] = page.get("date", "")
+
+
+def _is_image_link(href: str) -> bool:
+    """A link straight to an image file (not a wiki's "File:" description page named like one)."""
+    return bool(_IMAGE_EXT.search(href)) and not re.search(r"/(?:File|Image|Datei|Fichier):", href)
 
 
 def _url_key(url: str) -> str:

@@ -29,6 +29,7 @@ TEXT_SUFFIXES = {".txt", ".text"}
 MAX_PAGE_BYTES = 64 * 1024 * 1024
 FETCH_TIMEOUT = 20.0
 TEXT_SNIFF_BYTES = 256 * 1024
+TEXT_DATE_REACH = 500  # characters of page text searched for a date when the markup names none
 _HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*(?:<!doctype html|<html|<head|<meta|<body)", re.IGNORECASE | re.DOTALL)
 
 
@@ -74,6 +75,21 @@ def _json_ld_date(tree: LexborHTMLParser) -> str:
     return ""
 
 
+_MONTH = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|" \
+         r"Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+_TEXT_DATE = re.compile(rf"\b(?:(?:19|20)\d\d-\d\d-\d\d|(?:19|20)\d\d {_MONTH} \d{{1,2}}|{_MONTH} \d{{1,2}}, (?:19|20)\d\d|"
+                        rf"\d{{1,2}} {_MONTH} (?:19|20)\d\d)\b")
+
+
+def _text_date(tree: LexborHTMLParser) -> str:
+    """The first date written near the top of the page (APOD's "2017 June 15", "April 24, 2024")."""
+    body = tree.body
+    if body is None:
+        return ""
+    match = _TEXT_DATE.search(" ".join(body.text(separator=" ")[:6000].split())[:TEXT_DATE_REACH])
+    return match.group(0) if match else ""
+
+
 def page_facts(tree: LexborHTMLParser, source: str) -> dict[str, Any]:
     title_node = tree.css_first("title")
     h1 = tree.css_first("h1")
@@ -84,7 +100,7 @@ def page_facts(tree: LexborHTMLParser, source: str) -> dict[str, Any]:
         or (" ".join(title_node.text().split()) if title_node is not None else ""),
         "date": _meta(tree, 'meta[property="article:published_time"]', 'meta[name="date"]',
                       'meta[name="pubdate"]', 'meta[itemprop="datePublished"]', "time[datetime]")
-        or _json_ld_date(tree),
+        or _json_ld_date(tree) or _text_date(tree),
         "description": _meta(tree, 'meta[property="og:description"]', 'meta[name="description"]'),
         "site": _meta(tree, 'meta[property="og:site_name"]'),
     }
