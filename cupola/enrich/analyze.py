@@ -73,13 +73,16 @@ def _analyze(text: Any) -> dict[str, Any]:
     candidates = _candidates(text, folded, masked, mask)
     chosen = _select(candidates)
     chosen = _post_rules(text, folded, chosen)
+    listed: set[tuple[str, str]] = set()
+    entities = result["entities"]
     for start, end, kind, name, confidence in chosen:
         label = _KIND_LABEL[kind]
-        if name.lower() not in {v.lower() for v in result[label]}:
+        key = (label, name.lower())
+        if key not in listed:
+            listed.add(key)
             result[label].append(name)
-        result["entities"].append({"kind": kind, "id": _entity_id(kind, name), "name": name,
-                                   "text": text[start:end], "span": [start, end],
-                                   "confidence": round(confidence, 2)})
+        entities.append({"kind": kind, "id": _entity_id(kind, name), "name": name, "text": text[start:end],
+                         "span": [start, end], "confidence": confidence})
 
     found_dates = dates_mod.find_dates(text, masked)
     seen = set()

@@ -24,17 +24,21 @@ _GATES = {
     "Mir": ("mir-", "mir "), "crew": ("crew-",), "Artemis": ("artemis",), "Orbital": ("orbital-",), "crs": ("crs-",),
     "cargo": ("orb-", "oa-", "ng-"), "flight": ("flight ",),
 }
+# Case-insensitive families run on the lower-cased text with plain literals (much faster than re.I).
+_LOWER = {"sts84", "sts", "Apollo", "Gemini", "Mercury-Atlas", "Mercury-Redstone", "Skylab", "Little Joe",
+          "Expedition"}
+_LOWER_NUM = r"(\d{1,3}|[ivx]{1,5}\b)"
 _MISSIONS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"STS-\d{1,2}/(\d\d)-?([A-L])\b", re.I), "sts84"),
-    (re.compile(r"STS[- ]?(\d{1,3})(?:[- ]?((?-i:[A-L])))?(?![\w-])", re.I), "sts"),
-    (re.compile(r"Apollo[- ]" + _NUM + r"(?![\w-]|\.\d)", re.I), "Apollo"),
-    (re.compile(r"(?:Gemini-Titan|Gemini|GT)(?:\s*\(GT\))?[- ]?(\d{1,2}|[IVX]{1,4})(A)?(?![\w-])", re.I), "Gemini"),
-    (re.compile(r"(?:Mercury[- ]Atlas|MA)(?:\s*\(MA\))?[- ]?(\d{1,2})(?![\w-])", re.I), "Mercury-Atlas"),
-    (re.compile(r"(?:Mercury[- ]Redstone|MR)(?:\s*\(MR\))?[- ]?(\d)(?![\w-])", re.I), "Mercury-Redstone"),
-    (re.compile(r"(?:Skylab(?:\s*\(SL\))?[- ]?|SL-)(\d)(?![\w-])", re.I), "Skylab"),
-    (re.compile(r"(?:Little Joe|LJ)[- ]?(\d[AB]?)(?![\w-])", re.I), "Little Joe"),
-    (re.compile(r"Expedition[- ](\d{1,2}|One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten|Eleven|Twelve)\b",
-                re.I), "Expedition"),
+    (re.compile(r"sts-\d{1,2}/(\d\d)-?([a-l])\b"), "sts84"),
+    (re.compile(r"sts[- ]?(\d{1,3})(?:[- ]?([a-l]))?(?![\w-])"), "sts"),
+    (re.compile(r"apollo[- ]" + _LOWER_NUM + r"(?![\w-]|\.\d)"), "Apollo"),
+    (re.compile(r"(?:gemini-titan|gemini|gt)(?:\s*\(gt\))?[- ]?(\d{1,2}|[ivx]{1,4})(a)?(?![\w-])"), "Gemini"),
+    (re.compile(r"(?:mercury[- ]atlas|ma)(?:\s*\(ma\))?[- ]?(\d{1,2})(?![\w-])"), "Mercury-Atlas"),
+    (re.compile(r"(?:mercury[- ]redstone|mr)(?:\s*\(mr\))?[- ]?(\d)(?![\w-])"), "Mercury-Redstone"),
+    (re.compile(r"(?:skylab(?:\s*\(sl\))?[- ]?|sl-)(\d)(?![\w-])"), "Skylab"),
+    (re.compile(r"(?:little joe|lj)[- ]?(\d[ab]?)(?![\w-])"), "Little Joe"),
+    (re.compile(r"expedition[- ](\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b"),
+     "Expedition"),
     (re.compile(r"Soyuz[- ](TMA|TM|T|MS)[- ]?(\d{1,2}M?)(?![\w-])"), "soyuz"),
     (re.compile(r"Soyuz[- ](\d{1,2})(?![\w-])"), "Soyuz"),
     (re.compile(r"(?:Vostok|Voskhod|Shenzhou)[- ](\d{1,2})(?![\w-])"), "named"),
@@ -45,7 +49,7 @@ _MISSIONS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"(SpaceX\s+|Orbital ATK\s+|Orbital\s+|Northrop Grumman\s+)?CRS-(\d{1,2})\b"), "crs"),
     (re.compile(r"(Orb|OA|NG)-(\d{1,2})\b"), "cargo"),
     (re.compile(r"(?:HTV|ATV)-(\d)\b"), "named"),
-    (re.compile(r"(?:[Aa]ssembly )?[Ff]light (\d{1,2}[AJRE](?:\.\d)?|UF-?\d|ULF-?\d)\b"), "flight"),
+    (re.compile(r"[Ff]light (\d{1,2}[AJRE](?:\.\d)?|UF-?\d|ULF-?\d)\b"), "flight"),
 ]
 
 
@@ -60,12 +64,28 @@ def missions(text: str, folded: str | None = None) -> Iterator[Mention]:
     for pattern, family in _MISSIONS:
         if present.isdisjoint(_GATES[family]):
             continue
-        for m in pattern.finditer(text):
+        lower = family in _LOWER
+        for m in pattern.finditer(folded if lower else text):
             if m.start() and text[m.start() - 1].isalnum():
                 continue  # the patterns carry no leading \b (much faster); the boundary is checked here
-            name = _mission_name(family, m)
+            end = m.end()
+            if family == "sts" and m.group(2) and not text[m.start(2)].isupper():
+                end = m.end(1)  # "STS-7 a new crew": the letter must be a capital
+                name = _mission_name(family, _NoLetter(m))
+            else:
+                name = _mission_name(family, m)
             if name:
-                yield m.start(), m.end(), "mission", name, 0.9
+                yield m.start(), end, "mission", name, 0.9
+
+
+class _NoLetter:
+    """An STS match seen without its (lower-case, so not a flight letter) suffix."""
+
+    def __init__(self, m: re.Match[str]):
+        self.m = m
+
+    def groups(self) -> tuple[str | None, ...]:
+        return (self.m.group(1), None)
 
 
 def _mission_name(family: str, m: re.Match[str]) -> str | None:
