@@ -208,3 +208,20 @@ def test_iptc_caption_in_latin1_and_exif_gps_are_read(tmp_path: Path) -> None:
     assert record.location_text == "Houston, États-Unis"
     assert (record.lat, record.lon) == (29.558333, -95.083333)
     assert any("not UTF-8" in str(e) for e in events if isinstance(e, Notice))
+
+
+def test_cli_no_thumbnails_skips_rendering_in_the_reader(tmp_path: Path, folder: Path) -> None:
+    from click.testing import CliRunner
+
+    from cupola.assets.renditions import CACHE
+    from cupola.cli import cli
+
+    CACHE.clear()
+    result = CliRunner().invoke(cli, ["--archive", str(tmp_path / "a"), "ingest", str(folder), "--no-vectors",
+                                      "--no-thumbnails", "--json"])
+    assert result.exit_code == 0, result.output
+    assert not CACHE.items and not CACHE.spilled  # nothing was rendered for nobody
+    archive = Archive.open(tmp_path / "a")
+    assets = [a for _, r in archive.iter_records() for a in r.assets]
+    assert assets and all(a["role"] == "orig" and a["phash"] and a["phash256"] for a in assets)
+    assert not (archive.path / "thumbs").exists()

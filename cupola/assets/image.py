@@ -134,8 +134,9 @@ def analyse(data: bytes, *, renditions: bool = True) -> Analysis:
     image = _open(data)
     is_jpeg = image.format == "JPEG"
     try:
-        if is_jpeg:
-            image.draft("RGB", _fit(info.width, info.height, DECODE_EDGE))
+        if is_jpeg:  # hashes only: decode as coarsely as the 256-bit pHash allows
+            image.draft("RGB", _fit(info.width, info.height, DECODE_EDGE) if renditions
+                        else (PHASH_DRAFT_EDGE, PHASH_DRAFT_EDGE))
         image.load()
         if image.mode not in ("RGB", "L"):
             image = _flatten(image)
@@ -143,7 +144,7 @@ def analyse(data: bytes, *, renditions: bool = True) -> Analysis:
         raise ImageProblem(f"image cannot be decoded ({err}); the file is truncated or corrupt — "
                            "copy it again from its source") from None
     medium_img = image
-    if max(image.size) > MEDIUM_EDGE:
+    if renditions and max(image.size) > MEDIUM_EDGE:
         medium_img = image.resize(_fit(*image.size, MEDIUM_EDGE), Image.Resampling.BILINEAR, reducing_gap=2.0)
     thumb_size = _fit(info.width, info.height, THUMB_EDGE)
     thumb_img = medium_img if medium_img.size == thumb_size else \

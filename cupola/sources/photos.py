@@ -23,6 +23,7 @@ from cupola.assets.image import ImageProblem, analyse, looks_truncated, probe, s
 from cupola.assets.renditions import CACHE
 from cupola.model import Notice, Provenance, RawItem, Rejection
 from cupola.sources import SourceEvent, SourceReader, _walk, register
+from cupola.sources._options import option
 from cupola.sources._photo_metadata import read_metadata
 from cupola.sources._registry import load_all_readers
 
@@ -53,7 +54,7 @@ def sniff(path: Path) -> bool:
     return found
 
 
-def prepare(path: Path, fetched_at: str) -> list[SourceEvent]:
+def prepare(path: Path, fetched_at: str, render: bool = True) -> list[SourceEvent]:
     """Everything about one photo file: metadata, hashes, size, renditions (cached). Never raises."""
     where = str(path)
     try:
@@ -79,10 +80,11 @@ def prepare(path: Path, fetched_at: str) -> list[SourceEvent]:
         events.append(Notice(where, None, f"{info.format} file is truncated (no end marker): the bottom of "
                                           "the picture is missing; metadata kept — copy it again from its source"))
     try:
-        result = analyse(data)
+        result = analyse(data, renditions=render)
         facts["phash"] = result.phash
         facts["phash256"] = result.phash256
-        CACHE.put(digest, result)
+        if render:
+            CACHE.put(digest, result)
     except ImageProblem as err:
         events.append(Notice(where, None, f"{err}; stored without thumbnail or image hash"))
     metadata, notes = read_metadata(data)
@@ -101,14 +103,15 @@ def _files(path: Path) -> Iterator[Path]:
 
 def read(path: Path) -> Iterator[SourceEvent]:
     fetched_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    render = not option("no_thumbnails", False)  # read here: worker threads do not see context variables
     files = _files(path)
     if not path.is_dir():
-        yield from prepare(path, fetched_at)
+        yield from prepare(path, fetched_at, render)
         return
     with ThreadPoolExecutor(WORKERS, thread_name_prefix="cupola-photo") as pool:
         pending: deque[Future[list[SourceEvent]]] = deque()
         for file in files:
-            pending.append(pool.submit(prepare, file, fetched_at))
+            pending.append(pool.submit(prepare, file, fetched_at, render))
             if len(pending) >= WORKERS * 3:
                 yield from pending.popleft().result()
         while pending:

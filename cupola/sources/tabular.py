@@ -1,7 +1,7 @@
 """CSV / TSV files (and flat JSON Lines) whose columns map onto record fields.
 
 The mapping comes from ``--map title=Title,caption=Description,...`` (the CLI sets it with
-``column_mapping(...)`` around the ingest); without one, columns are matched by their names
+``reader_options(...)`` around the ingest); without one, columns are matched by their names
 (``title``, ``description``, ``date``, ``credit``, ``latitude`` ...). A mapping that names a column
 the file does not have rejects the file and names the column and the columns that exist.
 """
@@ -9,7 +9,6 @@ the file does not have rejects the file and names the column and the columns tha
 from __future__ import annotations
 
 import contextlib
-import contextvars
 import csv
 import io
 import json
@@ -22,6 +21,7 @@ from typing import Any
 from cupola.errors import UsageError
 from cupola.model import Notice, Provenance, RawItem, Rejection
 from cupola.sources import SourceEvent, SourceReader, register
+from cupola.sources._options import option, reader_options
 from cupola.sources._registry import load_all_readers
 from cupola.sources.nasa_json import _open, _suffix, decode
 
@@ -48,22 +48,19 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "album": ("album", "albums", "collection"),
 }
 _ALIASES = {alias: name for name, aliases in FIELDS.items() for alias in aliases}
-_MAPPING: contextvars.ContextVar[str | dict[str, str] | None] = contextvars.ContextVar("cupola_map", default=None)
 
 
 def _norm(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.lower())
 
 
-@contextlib.contextmanager
-def column_mapping(mapping: str | dict[str, str] | None) -> Iterator[None]:
+def column_mapping(mapping: str | dict[str, str] | None) -> contextlib.AbstractContextManager[None]:
     """Make ``--map`` visible to this reader for the duration of one ingest."""
-    load_all_readers()
-    token = _MAPPING.set(mapping)
-    try:
-        yield
-    finally:
-        _MAPPING.reset(token)
+    return reader_options({"mapping": mapping})
+
+
+def _mapping() -> str | dict[str, str] | None:
+    return option("mapping")
 
 
 def parse_mapping(spec: str | dict[str, str] | None) -> dict[str, str]:
@@ -118,7 +115,7 @@ def sniff(path: Path) -> bool:
     suffix = _suffix(path)
     if suffix in CSV_SUFFIXES:
         return True
-    if suffix in JSON_SUFFIXES and _MAPPING.get():
+    if suffix in JSON_SUFFIXES and _mapping():
         with _open(path) as handle:
             first = decode(handle.readline(1 << 20))[0].strip()
         try:
@@ -158,7 +155,7 @@ def read(path: Path) -> Iterator[SourceEvent]:
         yield from _read_json_lines(path, text, fetched_at)
         return
     columns, rows = _csv_rows(text)
-    mapping, problem = resolve_mapping(columns, _MAPPING.get())
+    mapping, problem = resolve_mapping(columns, _mapping())
     if problem:
         yield Rejection(str(path), 1, problem)
         return
@@ -187,7 +184,7 @@ def _read_json_lines(path: Path, text: str, fetched_at: str) -> Iterator[SourceE
             yield Rejection(str(path), number, "line is not a JSON object")
             continue
         if mapping is None:
-            mapping, problem = resolve_mapping(list(row), _MAPPING.get())
+            mapping, problem = resolve_mapping(list(row), _mapping())
             if problem:
                 yield Rejection(str(path), number, problem)
                 return
