@@ -73,10 +73,10 @@ def _mission_dates(name: str) -> tuple[str, str] | None:
     return (mission.start, mission.end or mission.start)
 
 
-def _build(scheme: str, m: re.Match[str]) -> PhotoId | None:
+def _build(scheme: str, m: re.Match[str], source: str) -> PhotoId | None:
     g = m.groups()
     span = m.span()
-    text = m.group(0)
+    text = source[m.start():m.end()]  # as written (the match may come from the lower-cased text)
     if scheme == "iss":
         mission_no, roll, frame = int(g[1]), g[2].lower(), int(g[3])
         mission = f"Expedition {mission_no}"
@@ -187,6 +187,11 @@ def _build(scheme: str, m: re.Match[str]) -> PhotoId | None:
     return None
 
 
+# re.I patterns run on the lower-cased text as plain lower-case patterns (much faster than re.I)
+_LOWERED = {scheme for scheme, pattern in _PATTERNS if pattern.flags & re.IGNORECASE}
+_PATTERNS = [(scheme, re.compile(pattern.pattern.lower()) if scheme in _LOWERED else pattern)
+             for scheme, pattern in _PATTERNS]
+
 _GATES: dict[str, frozenset[str]] = {
     "iss": frozenset({"iss"}), "art": frozenset({"art"}), "sts": frozenset({"sts"}), "jsc": frozenset({"jsc"}),
     "ksc_date": frozenset({"ksc"}), "ksc": frozenset({"ksc", "pl"}), "apollo": frozenset({"as"}),
@@ -206,6 +211,7 @@ def parse(text: str) -> list[PhotoId]:
         return []
     found: list[PhotoId] = []
     taken: list[tuple[int, int]] = []
+    folded = text.lower() if len(text.lower()) == len(text) else text
     prefixes = set()
     for m in _PREFIX_SCAN.finditer(text):
         end = m.start() + 1
@@ -226,14 +232,14 @@ def parse(text: str) -> list[PhotoId]:
                 digit_gate = bool(_DIGIT_GATE.search(text))
             if not digit_gate:
                 continue
-        for match in pattern.finditer(text):
+        for match in pattern.finditer(folded if scheme in _LOWERED else text):
             start, end = match.span()
             if start and text[start - 1].isalnum():
                 continue  # no leading \b in the patterns (much faster): the boundary is checked here
             if any(start < e and s < end for s, e in taken):
                 continue
             try:
-                photo = _build(scheme, match)
+                photo = _build(scheme, match, text)
             except (ValueError, IndexError):
                 photo = None
             if photo is not None:
