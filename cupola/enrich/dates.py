@@ -138,73 +138,40 @@ _NUMERIC_GATE = re.compile(r"\d[/-]\d")
 _VAGUE_WORDS = ("early", "mid", "late", "spring", "summer", "fall", "autumn", "winter")
 
 
-def _combined() -> tuple[re.Pattern[str], list[str], list[list[tuple[str, str]]]]:
-    """The month rules as one alternation, in priority order: one pass per window instead of ten.
-    Leading \\b are dropped (they stop the engine from skipping ahead); the boundary is checked in code."""
-    parts, kinds, names = [], [], []
-    for kind, pattern in _RULES:
-        if kind not in _MONTH_KINDS:
+_BACK = re.compile(r"(?:(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?\s+)?"
+                   r"(?:[0-3]?\d(?:st|nd|rd|th)?(?:\s*(?:-|–|through|to|and)\s*[0-3]?\d(?:st|nd|rd|th)?)?\s+)?$")
+_MONTH_RULES = [(kind, pattern) for kind, pattern in _RULES if kind in _MONTH_KINDS and kind != "month_only"]
+_MONTH_ONLY = dict(_RULES)["month_only"]
+
+
+def _month_matches(text: str) -> list[tuple[str, re.Match[str]]]:
+    """Month rules tried only where a month name is: at the month itself and at the weekday/day
+    numbers just before it (anchored ``match`` calls, much cheaper than scanning the text)."""
+    out: list[tuple[str, re.Match[str]]] = []
+    covered = -1
+    for month in _MONTH_SEEN.finditer(text):
+        ms = month.start()
+        if ms < covered or (ms and text[ms - 1].isalpha()):
             continue
-        index = len(kinds)
-        source = pattern.pattern.removeprefix(r"\b")
-        source = re.sub(r"\(\?P<(\w+)>", lambda m, i=index: f"(?P<r{i}_{m.group(1)}>", source)
-        parts.append(f"(?P<r{index}>{source})")
-        kinds.append(kind)
-        names.append([(f"r{index}_{name}", name) for name in pattern.groupindex])
-    return re.compile("|".join(parts)), kinds, names
-
-
-_MONTH_RULES, _MONTH_RULE_KINDS, _MONTH_RULE_GROUPS = _combined()
-
-
-class _Groups:
-    """A match of the combined pattern seen as the rule's own match (group names without the prefix)."""
-
-    __slots__ = ("m", "prefix", "names")
-
-    def __init__(self, m: re.Match[str], index: int):
-        self.m, self.prefix, self.names = m, f"r{index}_", _MONTH_RULE_GROUPS[index]
-
-    def groupdict(self) -> dict[str, str | None]:
-        group = self.m.group
-        return {short: group(full) for full, short in self.names}
-
-    def group(self, name: str | int = 0) -> str:
-        return self.m.group(name if name == 0 else self.prefix + str(name))
-
-    def span(self, name: str | int = 0) -> tuple[int, int]:
-        return self.m.span(name if name == 0 else self.prefix + str(name))
-
-    def start(self, name: str | int = 0) -> int:
-        return self.span(name)[0]
-
-    def end(self, name: str | int = 0) -> int:
-        return self.span(name)[1]
-
-
-def _month_matches(text: str, windows: list[tuple[int, int]]) -> list[tuple[str, _Groups]]:
-    out = []
-    for start, end in windows:
-        for m in _MONTH_RULES.finditer(text, start, end):
-            if m.start() and text[m.start() - 1].isalnum():
-                continue
-            index = int(m.lastgroup[1:]) if m.lastgroup and m.lastgroup[1:].isdigit() else -1
-            if index < 0:
-                index = next(i for i in range(len(_MONTH_RULE_KINDS)) if m.group(f"r{i}") is not None)
-            out.append((_MONTH_RULE_KINDS[index], _Groups(m, index)))
+        back = _BACK.search(text, max(0, ms - 32), ms)
+        starts = [back.start(), ms] if back is not None and back.start() < ms else [ms]
+        found = None
+        for start in starts:
+            for kind, pattern in _MONTH_RULES:
+                m = pattern.match(text, start)
+                if m is not None:
+                    found = (kind, m)
+                    break
+            if found:
+                break
+        if found is None:
+            m = _MONTH_ONLY.search(text, max(0, ms - 8), month.end() + 12)
+            if m is not None and m.start("m") == ms:
+                found = ("month_only", m)
+        if found is not None:
+            out.append(found)
+            covered = found[1].end()
     return out
-
-
-def _windows(text: str) -> list[tuple[int, int]]:
-    """Stretches of text around month names, merged: the only places month rules can match."""
-    spans: list[tuple[int, int]] = []
-    for m in _MONTH_SEEN.finditer(text):
-        start, end = max(0, m.start() - 30), min(len(text), m.end() + 26)
-        if spans and start <= spans[-1][1]:
-            spans[-1] = (spans[-1][0], end)
-        else:
-            spans.append((start, end))
-    return spans
 
 
 def find_dates(text: str, masked: list[tuple[int, int]] | None = None) -> list[DateMention]:
@@ -215,9 +182,8 @@ def find_dates(text: str, masked: list[tuple[int, int]] | None = None) -> list[D
     for start, end in masked or ():
         taken[start:end] = b"\x01" * (end - start)
     found: list[DateMention] = []
-    windows = _windows(text)
     lowered = text.lower()
-    grouped = _month_matches(text, windows) if windows else []
+    grouped = _month_matches(text)
     numeric_gate = bool(_NUMERIC_GATE.search(text))
     for kind, pattern in [("months", None), *[(k, p) for k, p in _RULES if k not in _MONTH_KINDS]]:
         if kind == "months":
