@@ -82,7 +82,10 @@ def hash_bytes(data: bytes, *, where: str = "<bytes>") -> ImageHashes:
         if image.format == "JPEG":
             image.draft("L", (_DRAFT_EDGE, _DRAFT_EDGE))
         image.load()
-        grey = image.convert("L")
+        # pHash reads a (4 * hash_size)^2 grey image; a box filter gets there ten times faster than
+        # imagehash's own Lanczos resize, and every hash here is made the same way
+        side = 4 * HASH_SIZE
+        grey = image.convert("L").resize((side, side), Image.Resampling.BOX)
     except (OSError, SyntaxError, ValueError) as err:
         raise ImageRefused(f"cannot be decoded ({err})", where=where,
                            hint="the file is truncated or corrupt: copy it again from its source") from None
