@@ -129,41 +129,46 @@ def find_people(text: str, masked: list[tuple[int, int]],
     return out
 
 
-def _runs(text: str, mask: bytearray) -> list[list[re.Match[str]]]:
-    runs: list[list[re.Match[str]]] = []
+Token = tuple[int, int, str]  # start, end, text
+
+
+def _runs(text: str, mask: bytearray) -> list[list[Token]]:
+    runs: list[list[Token]] = []
     signals = _signal_words()
     for stretch in _RUN.finditer(text):
-        surface = stretch.group(0)
+        start, end = stretch.span()
+        surface = text[start:end]
         folded = surface.lower() if surface.isascii() else fold(surface)
         if signals.isdisjoint(_WORDS.findall(folded)) and not _INITIALS.match(surface):
-            before = text[max(0, stretch.start() - 20):stretch.start()].lower().split()
+            before = text[start - 20 if start > 20 else 0:start].lower().split()
             if not before or before[-1].strip(",") not in STRONG_TITLES:
                 continue
-        runs.extend(_runs_in(text, mask, max(0, stretch.start() - 1), stretch.end()))
+        runs.extend(_runs_in(text, mask, start - 1 if start else 0, end))
     return runs
 
 
-def _runs_in(text: str, mask: bytearray, begin: int, finish: int) -> list[list[re.Match[str]]]:
-    runs: list[list[re.Match[str]]] = []
-    current: list[re.Match[str]] = []
+def _runs_in(text: str, mask: bytearray, begin: int, finish: int) -> list[list[Token]]:
+    runs: list[list[Token]] = []
+    current: list[Token] = []
     last_end = -1
     for m in _TOKEN.finditer(text, begin, finish):
-        before = text[m.start() - 1] if m.start() else " "
-        if before.isalnum() or before in ".-_":
+        start, end = m.span()
+        if start and (text[start - 1].isalnum() or text[start - 1] in ".-_"):
             continue
-        if mask[m.start()]:
+        if mask[start]:
             if current:
                 runs.append(current)
             current, last_end = [], -1
             continue
-        gap = text[last_end:m.start()] if last_end >= 0 else None
-        if current and gap is not None and gap in (" ", ", ") and (gap == " " or m.group(0) in _SUFFIX):
-            current.append(m)
+        token = text[start:end]
+        if current and last_end >= 0 and (text[last_end:start] == " " or
+                                          text[last_end:start] == ", " and token in _SUFFIX):
+            current.append((start, end, token))
         else:
             if current:
                 runs.append(current)
-            current = [m]
-        last_end = m.end()
+            current = [(start, end, token)]
+        last_end = end
     if current:
         runs.append(current)
     return runs
@@ -175,15 +180,15 @@ def _signal_words() -> frozenset[str]:
     return frozenset(_given_names() | _surnames() | {t.rstrip(".") for t in TITLES} | TITLES)
 
 
-def _person(text: str, run: list[re.Match[str]]) -> tuple[int, int, str, float] | None:
-    tokens = [m.group(0) for m in run]
+def _person(text: str, run: list[Token]) -> tuple[int, int, str, float] | None:
+    tokens = [t[2] for t in run]
     signals = _signal_words()
     if not any(fold(t) in signals for t in tokens) and not _INITIALS.fullmatch(tokens[0]):
-        before = text[max(0, run[0].start() - 20):run[0].start()].lower().split()
+        before = text[max(0, run[0][0] - 20):run[0][0]].lower().split()
         if not before or before[-1].strip(",") not in STRONG_TITLES:
             return None
     given_set = _given_names()
-    before = text[max(0, run[0].start() - 30):run[0].start()].lower().split()
+    before = text[max(0, run[0][0] - 30):run[0][0]].lower().split()
     titled = bool(before) and before[-1].strip(",") in TITLES
     strong = bool(before) and before[-1].strip(",") in STRONG_TITLES
     # skip leading titles and roles up to the first given name ("Mission Specialists Jean-Francois ...")
@@ -235,7 +240,7 @@ def _person(text: str, run: list[re.Match[str]]) -> tuple[int, int, str, float] 
     if _INITIALS.fullmatch(tokens[0]) and tokens[0] in _NOT_INITIALS:
         return None  # "U.S.S. Hornet"
     if _INITIALS.fullmatch(tokens[0]) and len(tokens) == 2:
-        return run[0].start(), run[-1].end(), f"{tokens[0]} {surname}", 0.6  # "F.F. Fullmer"
+        return run[0][0], run[-1][1], f"{tokens[0]} {surname}", 0.6  # "F.F. Fullmer"
     names = [t for i, t in enumerate(tokens[:-1])
              if not (_is_initial(t) or t[0] in "(\"") and (i == 0 or t not in _PARTICLES)]
     if not names:
@@ -254,4 +259,4 @@ def _person(text: str, run: list[re.Match[str]]) -> tuple[int, int, str, float] 
     if person is not None and fold(person.name) == fold(canonical) and person.name != canonical:
         canonical = person.name  # the KB's spelling where only accents differ
     confidence = 0.95 if person is not None else (0.8 if titled or known_surname else 0.65)
-    return run[0].start(), run[-1].end(), canonical, confidence
+    return run[0][0], run[-1][1], canonical, confidence
