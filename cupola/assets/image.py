@@ -18,8 +18,10 @@ from PIL import Image, UnidentifiedImageError
 
 MAX_PIXELS = 150_000_000  # 150 megapixels: beyond any real camera frame or scan we expect
 THUMB_EDGE = 320  # longest edge of the thumbnail (NASA's ~small rendition is 320 px)
-MEDIUM_EDGE = 1024  # longest edge of the medium rendition at most (lightbox); made when the original is larger
-DECODE_EDGE = 512  # JPEGs are decoded at the coarsest DCT scale whose long edge is still >= this (512-1024 px)
+MEDIUM_EDGE = 1024  # longest edge of the medium rendition (lightbox) ...
+MEDIUM_FROM_EDGE = 2048  # ... made only for originals too big to show as they are: longer edge than this,
+MEDIUM_FROM_BYTES = 3_000_000  # more bytes than this,
+BROWSER_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")  # or a format browsers do not show (TIFF)
 PHASH_DRAFT_EDGE = 256  # cupola.dedupe.images decodes JPEGs at >= 256 px for its 256-bit pHash ...
 PHASH256_SIZE = 16  # ... with hash_size 16
 JPEG_QUALITY = 82
@@ -110,33 +112,49 @@ def _draft_scale(width: int, height: int, min_w: int, min_h: int) -> int:
     return scale
 
 
-def _phash256(image: Image.Image, info: ImageInfo, is_jpeg: bool) -> str:
-    """The dedupe stage's 256-bit pHash (grey, JPEG drafted to >= 256 px) from the image decoded here.
+def _phash256(image: Image.Image, info: ImageInfo, data: bytes, is_jpeg: bool) -> str:
+    """The dedupe stage's 256-bit pHash, made its way: grey, JPEG decoded at the DCT scale for >= 256 px,
+    box-filtered to 64x64, hash_size 16.
 
-    Our decode is at a finer DCT scale; a box reduction by the remaining factor gives the same hash
-    within 2 of 256 bits on the real photos (the dedupe threshold is 6), without decoding twice.
+    When our decode is at that same scale (the thumbnail-only case) the decoded image is reused (within
+    2 of 256 bits of ``cupola.dedupe.images.hash_bytes`` on the real photos; its threshold is 6);
+    when we decoded finer (for a medium rendition) the dedupe stage's own function hashes the bytes.
     """
     scale_here = max(1, round(info.width / image.width))
     scale_there = _draft_scale(info.width, info.height, PHASH_DRAFT_EDGE, PHASH_DRAFT_EDGE) if is_jpeg else 1
-    grey = image.convert("L")
-    if scale_there > scale_here:
-        grey = grey.reduce(scale_there // scale_here)
+    if scale_here != scale_there:
+        try:
+            from cupola.dedupe.images import hash_bytes
+
+            return hash_bytes(data).phash
+        except ImportError:
+            pass
+        except Exception as err:  # the same bytes decoded above; report it as this module does
+            raise ImageProblem(f"image cannot be decoded ({err})") from None
+    side = 4 * PHASH256_SIZE
+    grey = image.convert("L").resize((side, side), Image.Resampling.BOX)
     return str(imagehash.phash(grey, hash_size=PHASH256_SIZE))
 
 
+def needs_medium(width: int, height: int, size: int, fmt: str) -> bool:
+    """A medium rendition is made when the original is not fit to show in a lightbox as it is."""
+    return max(width, height) > MEDIUM_FROM_EDGE or size > MEDIUM_FROM_BYTES or fmt.upper() not in BROWSER_FORMATS
+
+
 def analyse(data: bytes, *, renditions: bool = True) -> Analysis:
-    """Decode once, at the coarsest JPEG scale still >= DECODE_EDGE -> both pHashes and, if asked,
-    the thumbnail and medium JPEGs (the medium is the decoded image itself, at most MEDIUM_EDGE).
+    """Decode once, at the coarsest JPEG DCT scale the outputs need -> both pHashes and, if asked,
+    the thumbnail (and the medium, for originals too big to show as they are).
 
     Raises ImageProblem when the image cannot be decoded (truncated, corrupt, too large).
     """
     info = probe(data)
     image = _open(data)
     is_jpeg = image.format == "JPEG"
+    medium = renditions and needs_medium(info.width, info.height, len(data), info.format)
     try:
-        if is_jpeg:  # hashes only: decode as coarsely as the 256-bit pHash allows
-            image.draft("RGB", _fit(info.width, info.height, DECODE_EDGE) if renditions
-                        else (PHASH_DRAFT_EDGE, PHASH_DRAFT_EDGE))
+        if is_jpeg:  # never coarser than the dedupe stage's own decode, so its pHash can be derived
+            wanted = _fit(info.width, info.height, MEDIUM_EDGE if medium else THUMB_EDGE)
+            image.draft("RGB", (max(wanted[0], PHASH_DRAFT_EDGE), max(wanted[1], PHASH_DRAFT_EDGE)))
         image.load()
         if image.mode not in ("RGB", "L"):
             image = _flatten(image)
@@ -144,16 +162,16 @@ def analyse(data: bytes, *, renditions: bool = True) -> Analysis:
         raise ImageProblem(f"image cannot be decoded ({err}); the file is truncated or corrupt — "
                            "copy it again from its source") from None
     medium_img = image
-    if renditions and max(image.size) > MEDIUM_EDGE:
+    if medium and max(image.size) > MEDIUM_EDGE:
         medium_img = image.resize(_fit(*image.size, MEDIUM_EDGE), Image.Resampling.BILINEAR, reducing_gap=2.0)
     thumb_size = _fit(info.width, info.height, THUMB_EDGE)
     thumb_img = medium_img if medium_img.size == thumb_size else \
         medium_img.resize(thumb_size, Image.Resampling.BILINEAR, reducing_gap=2.0)
-    result = Analysis(info.width, info.height, str(imagehash.phash(thumb_img)), _phash256(image, info, is_jpeg))
+    result = Analysis(info.width, info.height, str(imagehash.phash(thumb_img)), _phash256(image, info, data, is_jpeg))
     if renditions:
         result.thumb = _encode(thumb_img)
         result.thumb_size = thumb_img.size
-        if max(info.width, info.height) > MEDIUM_EDGE:
+        if medium:
             result.medium = _encode(medium_img)
             result.medium_size = medium_img.size
     return result

@@ -21,7 +21,7 @@ from typing import Any
 from PIL import Image
 
 from cupola.assets import renditions
-from cupola.assets.image import MEDIUM_EDGE, Analysis, ImageProblem, analyse
+from cupola.assets.image import Analysis, ImageProblem, analyse, needs_medium
 from cupola.model import Record
 
 log = logging.getLogger("cupola")
@@ -51,7 +51,8 @@ def _size_of(archive_path: Path, rel: str) -> tuple[int | None, int | None]:
 
 def _rendition_entries(archive_path: Path, asset: dict[str, Any]) -> list[dict[str, Any]]:
     sha, width, height = asset["sha256"], asset.get("width"), asset.get("height")
-    roles = ["thumb", "medium"] if width and height and max(width, height) > MEDIUM_EDGE else ["thumb"]
+    big = bool(width and height) and needs_medium(width, height, asset.get("bytes") or 0, asset.get("format") or "")
+    roles = ["thumb", "medium"] if big else ["thumb"]
     sizes: dict[str, tuple[int, int] | None] = {}
     if not all(renditions.exists(archive_path, role, sha) for role in roles):
         analysis = _analysis_for(asset)
