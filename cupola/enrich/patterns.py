@@ -186,8 +186,8 @@ STATE_ABBREV = {
     "ID": "Idaho", "OR": "Oregon", "SD": "South Dakota", "ND": "North Dakota", "NE": "Nebraska",
     "KS": "Kansas", "OK": "Oklahoma", "AK": "Alaska", "USA": "United States",
 }
-_STATE = re.compile(r"(?<=[A-Za-z.], )(" + "|".join(re.escape(k) for k in sorted(STATE_ABBREV, key=len,
-                                                                                    reverse=True)) + r")(?![\w])")
+_STATE_AT = re.compile(r"(" + "|".join(re.escape(k) for k in sorted(STATE_ABBREV, key=len, reverse=True))
+                       + r")(?![\w])")
 _GENERIC_WORDS = {"Space", "Flight", "Research", "Test", "Control", "Operations", "Assembly", "High", "Low",
                   "Main", "New", "Old", "North", "South", "East", "West", "Central", "Training", "Support",
                   "Data", "Mission", "Launch", "The", "This", "That", "Its", "Their", "National", "Processing", "Engineering", "Science", "Technology", "Computer", "Visitor", "Media"}
@@ -258,9 +258,14 @@ def places(text: str, folded: str | None = None) -> Iterator[Mention]:
     if "Atlantic" in text or "Pacific" in text or "Indian" in text or "Arctic" in text:
         for m in _OCEAN.finditer(text):
             yield m.start(), m.end(), "place", f"{m.group(1)} Ocean", 0.5
-    if ", " in text:
-        for m in _STATE.finditer(text):
-            yield m.start(), m.end(), "place", STATE_ABBREV[m.group(1)], 0.8
+    comma = text.find(", ")
+    while comma > 0:  # "Houston, TX", "Huntsville, Ala.": an abbreviation right after a comma
+        before = text[comma - 1]
+        if before.isalpha() or before == ".":
+            m = _STATE_AT.match(text, comma + 2)
+            if m is not None:
+                yield m.start(), m.end(), "place", STATE_ABBREV[m.group(1)], 0.8
+        comma = text.find(", ", comma + 2)
 
 
 def _windows(text: str, gate: re.Pattern[str], before: int, after: int) -> list[tuple[int, int]]:
