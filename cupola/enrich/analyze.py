@@ -14,7 +14,7 @@ from typing import Any
 
 from cupola.enrich import credit as credit_mod
 from cupola.enrich import dates as dates_mod
-from cupola.enrich import events, gazetteer, patterns, people
+from cupola.enrich import events, gazetteer, missions, patterns, people
 from cupola.enrich import kb as kb_mod
 from cupola.enrich import photo_ids as photo_ids_mod
 
@@ -122,7 +122,7 @@ def _candidates(text: str, folded: str, masked: list[tuple[int, int]], mask: byt
             confidence = 0.6
         out.append((start, end, entry.kind, entry.name, confidence))
     known_ends = {(c[2], c[1]) for c in out}
-    finds = (patterns.missions(text, folded), patterns.vehicles(text), patterns.places(text, folded),
+    finds = (missions.missions(text, folded), patterns.vehicles(text), patterns.places(text, folded),
              patterns.organizations(text))
     for found in finds:
         for start, end, kind, name, confidence in found:
