@@ -180,10 +180,10 @@ def _post_rules(text: str, folded: str, chosen: list[Candidate]) -> list[Candida
             if any(n.startswith(name + " ") for n in vehicle_names):
                 continue  # "Progress" beside "Progress 41", "Lunar Module" beside "Lunar Module Eagle"
         out.append(cand)
-    missions = [c[3] for c in out if c[2] == "mission"]
+    mission_names = [c[3] for c in out if c[2] == "mission"]
     for index, cand in enumerate(out):  # "CRS-7" after "Orbital ATK CRS-7" is the same flight
         if cand[2] == "mission":
-            fuller = [m for m in missions if m.endswith(" " + cand[3])]
+            fuller = [m for m in mission_names if m.endswith(" " + cand[3])]
             if fuller:
                 out[index] = (cand[0], cand[1], cand[2], fuller[0], cand[4])
     capsules = _capsules()
