@@ -18,7 +18,8 @@ Figures (targets from issue 4):
 - duplicate share of top-10 on ../shared/eval/queries_dev.jsonl (judged ``dup_groups``), keyword search
   from cupola.search.service, before (archive ingested without the dedupe step) and after collapse;
 - incremental: 1,000 new records (recombined) ingested into the clustered archive: the after-step time and
-  how many records it placed (it must be the 1,000, not the archive).
+  how many records it placed (it must be the 1,000, not the archive); with ``--large N`` also an archive of
+  N records with recombined captions (first clustering timed), then 1,000 more.
 """
 
 from __future__ import annotations
@@ -239,10 +240,49 @@ def bench_incremental(archive, records) -> None:
           f"cluster); a second run with nothing new checked {again.seen} records in {idle_s:.2f} s")
 
 
+def bench_large(size: int, words: list[list[str] | None]) -> None:
+    """An archive of ``size`` recombined records (first clustering timed), then 1,000 more."""
+    from cupola.archive import Archive
+    from cupola.dedupe.pipeline import update
+    from cupola.ingest import ingest
+
+    rows = [json.loads(line)["data"][0] for line in RECORDS.open(encoding="utf-8")]
+    texts, _family, _planted = scaled_corpus(size + 1000, [w for w in words if w], seed=23)
+    rng = random.Random(23)
+    path = WORK / f"large-{size}"
+    shutil.rmtree(path, ignore_errors=True)
+    archive = Archive.open(path)
+    files = []
+    for name, lo, hi in (("base", 0, size), ("new", size, size + 1000)):
+        target = WORK / f"large-{name}.jsonl"
+        with target.open("w", encoding="utf-8") as out:
+            for n in range(lo, hi):
+                item = dict(rng.choice(rows), nasa_id=f"large-{n:08d}", description=" ".join(texts[n]))
+                out.write(json.dumps({"data": [item]}) + "\n")
+        files.append(target)
+    manual = {**OPTIONS, "skip_steps": ["dedupe"]}
+    started = time.perf_counter()
+    ingest(archive, [files[0]], options=manual)
+    ingest_s = time.perf_counter() - started
+    with archive.writing():
+        wall, cpu = time.perf_counter(), time.process_time()
+        first = update(archive)
+        first_wall, first_cpu = time.perf_counter() - wall, time.process_time() - cpu
+    ingest(archive, [files[1]], options=manual)
+    with archive.writing():
+        wall, cpu = time.perf_counter(), time.process_time()
+        more = update(archive)
+        more_wall, more_cpu = time.perf_counter() - wall, time.process_time() - cpu
+    print(f"archive of {size:,} recombined records (ingest {ingest_s:.0f} s): first clustering placed "
+          f"{first.placed:,} in {first_wall:.0f} s wall / {first_cpu:.0f} s CPU; then 1,000 new: placed "
+          f"{more.placed:,}, checked {more.seen:,}, {more_wall:.2f} s wall / {more_cpu:.2f} s CPU")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=int, default=1_000_000)
     parser.add_argument("--skip", default="")
+    parser.add_argument("--large", type=int, default=0, help="also build an archive of this many records")
     args = parser.parse_args()
     skip = set(filter(None, args.skip.split(",")))
     if "hashing" not in skip:
@@ -251,6 +291,8 @@ def main() -> None:
     if "scale" not in skip:
         bench_scale(args.scale, words)
     WORK.mkdir(parents=True, exist_ok=True)
+    if args.large:
+        bench_large(args.large, words)
     after = clustered_archive("after", with_dedupe=True) if skip != {"hashing", "scale"} else None
     if "precision" not in skip:
         bench_precision(after)

@@ -122,3 +122,16 @@ def test_cli_lists_largest_first_and_corrects(archive):
     merged = runner.invoke(cli, [*base, "dupes", "merge", BIG[0], BIG[1]])
     assert merged.exit_code == 0 and "merged" in merged.output
     assert list_clusters(Archive.open(archive.path, readonly=True), kind="series")["clusters"][0]["size"] == len(BIG)
+
+
+def test_merge_into_a_stack_survives_reingest(archive, tmp_path):
+    """A record merged by hand into a big stack goes back into that same stack when it changes."""
+    single = EXPECTED["singles"][2]
+    with archive.writing():
+        merge(archive, single, BIG[0])
+    stack = _cluster(archive, BIG[0])
+    assert _cluster(archive, single) == stack
+    ingest(archive, [_edited_copy(tmp_path, single)], options=OPTIONS)
+    assert _cluster(archive, single) == stack
+    assert {_cluster(archive, m) for m in BIG} == {stack}
+    assert archive.get(BIG[0]).cluster["size"] == len(BIG) + 1

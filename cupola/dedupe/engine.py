@@ -163,6 +163,10 @@ class Engine:
             verdict = verify_strong(p.strong, strong) if strong is not None else None
             if verdict and self._allowed(other, blocked):
                 links.append((other, *verdict))
+        if together:
+            found = store.membership(self.conn, together)
+            self.member_of.update(found)
+            self.sizes.update(store.cluster_sizes(self.conn, set(found.values()) - set(self.sizes)))
         for other in sorted(together):
             if other in self.texts or self.archive.conn.execute(
                     "SELECT 1 FROM records WHERE id = ?", (other,)).fetchone():
