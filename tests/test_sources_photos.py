@@ -68,7 +68,7 @@ def test_local_asset_has_hashes_and_thumbnails_live_in_the_archive(tmp_path: Pat
     assert len(orig["sha256"]) == 64 and len(orig["phash"]) == 16
     assert (orig["width"], orig["height"], orig["bytes"]) == (1725, 2592, 312724)
     by_role = {a["role"]: a for a in record.assets}
-    for role, edge in (("thumb", 320), ("medium", 1024)):
+    for role, edge in (("thumb", 320), ("medium", 648)):
         rel = by_role[role]["path"]
         assert not Path(rel).is_absolute() and rel.startswith("thumbs/" if role == "thumb" else "medium/")
         with Image.open(archive.path / rel) as rendition:

@@ -18,7 +18,8 @@ from PIL import Image, UnidentifiedImageError
 
 MAX_PIXELS = 150_000_000  # 150 megapixels: beyond any real camera frame or scan we expect
 THUMB_EDGE = 320  # longest edge of the thumbnail (NASA's ~small rendition is 320 px)
-MEDIUM_EDGE = 1024  # longest edge of the medium rendition (lightbox) ...
+MEDIUM_EDGE = 1024  # longest edge of the medium rendition (lightbox) at most; a JPEG's medium is its coarse
+# decode (about 600 px for a 2,600-5,000 px original, NASA's "~medium" size), so no second decode ...
 MEDIUM_FROM_EDGE = 2048  # ... made only for originals too big to show as they are: longer edge than this,
 MEDIUM_FROM_BYTES = 3_000_000  # more bytes than this,
 BROWSER_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")  # or a format browsers do not show (TIFF)
@@ -142,7 +143,7 @@ def needs_medium(width: int, height: int, size: int, fmt: str) -> bool:
 
 
 def analyse(data: bytes, *, renditions: bool = True) -> Analysis:
-    """Decode once, at the coarsest JPEG DCT scale the outputs need -> both pHashes and, if asked,
+    """Decode once, at the coarsest JPEG DCT scale the thumbnail needs -> both pHashes and, if asked,
     the thumbnail (and the medium, for originals too big to show as they are).
 
     Raises ImageProblem when the image cannot be decoded (truncated, corrupt, too large).
@@ -152,8 +153,8 @@ def analyse(data: bytes, *, renditions: bool = True) -> Analysis:
     is_jpeg = image.format == "JPEG"
     medium = renditions and needs_medium(info.width, info.height, len(data), info.format)
     try:
-        if is_jpeg:  # never coarser than the dedupe stage's own decode, so its pHash can be derived
-            wanted = _fit(info.width, info.height, MEDIUM_EDGE if medium else THUMB_EDGE)
+        if is_jpeg:  # one coarse decode: the thumbnail's scale, never coarser than the dedupe stage's own
+            wanted = _fit(info.width, info.height, THUMB_EDGE)
             image.draft("RGB", (max(wanted[0], PHASH_DRAFT_EDGE), max(wanted[1], PHASH_DRAFT_EDGE)))
         image.load()
         if image.mode not in ("RGB", "L"):
