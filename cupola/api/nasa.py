@@ -69,29 +69,28 @@ def search_request(params: dict[str, str], max_page_size: int) -> tuple[str, dic
 
 
 def every_record(archive: Any, text: str, filters: dict[str, list[str]] | None, wanted: int
-                 ) -> tuple[list[str], int]:
-    """The first ``wanted`` matching ids with duplicate clusters expanded in place, and the total.
+                 ) -> tuple[list[str], int, dict[str, Record]]:
+    """The first ``wanted`` matching ids with duplicate clusters expanded in place, the total, and the
+    records the search already loaded (cluster representatives).
 
     images-api lists every record, so the members of a collapsed cluster follow its representative.
     """
     from cupola.search.service import MAX_LIMIT, search
 
-    ids: list[str] = []
-    seen: set[str] = set()
+    ids: dict[str, None] = {}  # ordered set
+    loaded: dict[str, Record] = {}
     page, total = 1, 0
     while len(ids) < wanted:
         result = search(archive, text, limit=MAX_LIMIT if wanted > MAX_LIMIT else max(wanted, 1), page=page,
                         mode="keyword", facets=False, expand=True, filters=filters)
         total = result.total
         for hit in result.hits:
-            for record_id in (hit.id, *hit.members):
-                if record_id not in seen:
-                    seen.add(record_id)
-                    ids.append(record_id)
+            loaded[hit.id] = hit.record
+            ids.update(dict.fromkeys((hit.id, *hit.members)))
         if not result.hits or page * result.limit >= result.total:
             break
         page += 1
-    return ids, max(total, len(ids))
+    return list(ids), max(total, len(ids)), loaded
 
 
 def _search_body(request: Request, params: list[tuple[str, str]], text: str, filters: dict[str, list[str]],
@@ -102,9 +101,9 @@ def _search_body(request: Request, params: list[tuple[str, str]], text: str, fil
         raise ApiError(400, f"Maximum number of search results have been displayed "
                             f"(page * page_size may not pass {max_results}); refine your search.")
     archive = state.archive()
-    ids, total = every_record(archive, text, filters, page * page_size)
+    ids, total, records = every_record(archive, text, filters, page * page_size)
     chunk = ids[(page - 1) * page_size: page * page_size]
-    records = archive.get_many(chunk)
+    records.update(archive.get_many([i for i in chunk if i not in records]))
     base = base_url(request)
     last_page = max(1, -(-min(total, max_results) // page_size))
     items = [cj.item(base, records[i]) for i in chunk if i in records]
@@ -190,7 +189,8 @@ def album_members(request: Request, name: str) -> list[str]:
     if not words:
         return []
     wanted = name.strip().lower()
-    candidates, _total = every_record(archive, f'"{words}"', None, state_of(request).settings["max_results"])
+    candidates, _total, _loaded = every_record(archive, f'"{words}"', None,
+                                               state_of(request).settings["max_results"])
     found: list[str] = []
     for start in range(0, len(candidates), 500):
         records = archive.get_many(candidates[start:start + 500])
