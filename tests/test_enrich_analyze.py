@@ -161,3 +161,14 @@ def test_caption_like_token_soup(tokens):
 ])
 def test_people_forms(text, people):
     assert analyze(text)["people"] == people
+
+
+@pytest.mark.parametrize("text, vehicle", [
+    ("AS11-44-6642 (20 July 1969) --- The Columbia in lunar orbit", "Command Module Columbia"),
+    ("Columbia in lunar orbit, July 1969", "Command Module Columbia"),
+    ("Columbia lands at Edwards, April 14, 1981", "Space Shuttle Columbia"),
+    ("The Space Shuttle Columbia on the pad", "Space Shuttle Columbia"),
+    ("Apollo 11: the Eagle has landed", "Lunar Module Eagle"),
+])
+def test_columbia_by_context_and_date(text, vehicle):
+    assert analyze(text)["vehicles"] == [vehicle]

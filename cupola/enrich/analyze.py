@@ -25,6 +25,7 @@ _KIND_LABEL = {"person": "people", "mission": "missions", "vehicle": "vehicles",
 _APOLLO_CONTEXT = re.compile(r"\bApollo\b|\blunar module\b|\bcommand module\b", re.IGNORECASE)
 _SHUTTLE_CONTEXT = re.compile(r"\bSTS\b|\bSTS-|\bspace shuttle\b|\borbiter\b|\bOV-1", re.IGNORECASE)
 _RARE_ORBITERS = {"Pathfinder", "Enterprise"}
+_ORBITER_NAMES = {"Columbia", "Challenger", "Endeavour"}  # also Apollo command/lunar module call signs
 _SHUTTLE_WORDS = re.compile(r"[Ss]huttle|[Oo]rbiter|OV-10|[Mm]ock-?up|Approach and Landing")
 _QMARK = re.compile(r"(?<=[A-Za-z])\?(?=(?:s|t|re|ll|ve|d|m)\b)")
 
@@ -70,7 +71,10 @@ def _analyze(text: Any) -> dict[str, Any]:
     mask = bytearray(len(text) + 1)
     for start, end in masked:
         mask[start:end] = b"\x01" * (end - start)
-    candidates = _candidates(text, folded, masked, mask)
+    found_dates = dates_mod.find_dates(text, masked)
+    years = [int(d.value[:4]) for d in found_dates] + \
+        [int(p.date_range[0][:4]) for p in ids if p.date_range]
+    candidates = _candidates(text, folded, masked, mask, years)
     chosen = _select(candidates)
     chosen = _post_rules(text, folded, chosen)
     listed: set[tuple[str, str]] = set()
@@ -84,7 +88,6 @@ def _analyze(text: Any) -> dict[str, Any]:
         entities.append({"kind": kind, "id": _entity_id(kind, name), "name": name, "text": text[start:end],
                          "span": [start, end], "confidence": confidence})
 
-    found_dates = dates_mod.find_dates(text, masked)
     seen = set()
     for d in found_dates:
         key = (d.text, d.value)
@@ -103,19 +106,26 @@ def _analyze(text: Any) -> dict[str, Any]:
 Candidate = tuple[int, int, str, str, float]
 
 
-def _candidates(text: str, folded: str, masked: list[tuple[int, int]], mask: bytearray) -> list[Candidate]:
+def _candidates(text: str, folded: str, masked: list[tuple[int, int]], mask: bytearray,
+                years: list[int]) -> list[Candidate]:
+    """Every candidate mention. "Columbia" is the Apollo 11 command module in an Apollo context or
+    when every date the caption gives (or its photo ID implies) is before the Shuttle (1977)."""
     out: list[Candidate] = []
-    apollo = ("apollo" in folded or "module" in folded) and bool(_APOLLO_CONTEXT.search(text)) \
-        and not _SHUTTLE_CONTEXT.search(text)
+    shuttle_words = bool(_SHUTTLE_CONTEXT.search(text))
+    apollo_words = ("apollo" in folded or "module" in folded) and bool(_APOLLO_CONTEXT.search(text))
+    apollo_era = bool(years) and max(years) < 1977
+    shuttle_era = bool(years) and min(years) >= 1977
+    apollo = not shuttle_words and not shuttle_era and apollo_words  # bare call signs ("Eagle") count
+    apollo_orbiter = not shuttle_words and (apollo_era or apollo_words and not shuttle_era)
     for start, end, entry in gazetteer.scan(text, folded):
         if mask.find(1, start, end) != -1:
             continue
         if entry.kind == "apollo_craft":
-            if apollo:
+            if apollo or apollo_orbiter and text[start:end] in _ORBITER_NAMES:
                 out.append((start, end, "vehicle", entry.name, 0.7))
             continue
         if entry.kind == "vehicle" and entry.detail == "orbiter" and " " not in text[start:end].strip():
-            if apollo or text[start:end] in _RARE_ORBITERS and not _SHUTTLE_WORDS.search(text):
+            if apollo_orbiter or text[start:end] in _RARE_ORBITERS and not _SHUTTLE_WORDS.search(text):
                 continue  # "Columbia" on Apollo 11; "Pathfinder" the rover, "Enterprise" the word
         confidence = {"exact": 0.9, "any": 0.9, "capital": 0.75}[entry.rule]
         if entry.kind == "place" and entry.detail == "city":
