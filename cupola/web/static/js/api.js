@@ -13,11 +13,11 @@ async function getJSON(url, signal) {
   return body;
 }
 
-export function search(query, { page = 1, limit = 40, facets = true } = {}) {
+export function search(query, { page = 1, limit = 40, facets = true, mode = "auto" } = {}) {
   if (searchController) searchController.abort();
   searchController = new AbortController();
   const params = new URLSearchParams({ q: query, page: String(page), limit: String(limit),
-    facets: String(facets) });
+    facets: String(facets), mode });
   return getJSON(`/api/v1/search?${params}`, searchController.signal);
 }
 

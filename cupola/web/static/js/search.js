@@ -33,9 +33,11 @@ async function run(state, keepFacets) {
   const status = document.getElementById("status");
   if (!status) return;
   if (!keepFacets) status.textContent = "Searching…";
+  // Instant results from the keyword index first; the ranking by meaning (hybrid, when the archive
+  // has vectors) follows and replaces the grid if it differs, unless the person has opened a photo.
   let body;
   try {
-    body = await api.search(queryOf(state), { page: state.page, limit: LIMIT });
+    body = await api.search(queryOf(state), { page: state.page, limit: LIMIT, mode: "keyword" });
   } catch (error) {
     if (error.name === "AbortError") return;
     status.textContent = `Search failed: ${error.message}`;
@@ -52,6 +54,23 @@ async function run(state, keepFacets) {
   renderFacets(state, body.facets || {});
   renderPager(state, body.total);
   if (state.open) openLightbox(current.hits, state.open, onLightboxChange);
+  if (state.q.trim()) refine(state, body);
+}
+
+async function refine(state, first) {
+  let body;
+  try {
+    body = await api.search(queryOf(state), { page: state.page, limit: LIMIT, facets: false, mode: "auto" });
+  } catch (error) {
+    return; // aborted by a newer search, or no semantic ranking: the keyword results stay
+  }
+  const same = body.hits.map((h) => h.id).join("\n") === first.hits.map((h) => h.id).join("\n");
+  if (body.mode === "keyword" || same || document.getElementById("lightbox").open) return;
+  current = { state, hits: body.hits };
+  renderStatus(document.getElementById("status"), { ...body, total: Math.max(body.total, first.total) });
+  document.getElementById("status").dataset.mode = body.mode;
+  renderGrid(body.hits);
+  renderPager(state, Math.max(body.total, first.total));
 }
 
 function renderStatus(status, body) {
