@@ -39,12 +39,14 @@ def make_folder(target: Path, count: int) -> Path:
 def time_ingest(paths: list[Path], options: dict, label: str) -> dict:
     from cupola.archive import Archive
     from cupola.ingest import ingest
+    from cupola.sources._options import reader_options
 
     root = Path(tempfile.mkdtemp(prefix="bench-sources-"))
     try:
         archive = Archive.open(root / "archive")
         started, cpu_started = time.perf_counter(), time.process_time()
-        report = ingest(archive, paths, options=options)
+        with reader_options(options):  # as the CLI does: readers see --no-thumbnails / --map
+            report = ingest(archive, paths, options=options)
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
         archive.close()
         files = report.read + len(report.rejected)
@@ -64,6 +66,7 @@ def time_reader_and_assets(folder: Path, thumbnails: bool) -> dict:
     from cupola.model import RawItem
     from cupola.normalise import to_record
     from cupola.pipeline import StepContext
+    from cupola.sources._options import reader_options
     from cupola.sources.photos import read
 
     CACHE.clear()
@@ -72,10 +75,11 @@ def time_reader_and_assets(folder: Path, thumbnails: bool) -> dict:
         context = StepContext(root, {"no_thumbnails": not thumbnails})
         started, cpu_started = time.perf_counter(), time.process_time()
         count = 0
-        for event in read(folder):
-            if isinstance(event, RawItem):
-                process_assets(to_record(event), context)
-                count += 1
+        with reader_options(context.options):
+            for event in read(folder):
+                if isinstance(event, RawItem):
+                    process_assets(to_record(event), context)
+                    count += 1
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
         return {"label": f"reader+assets {'with' if thumbnails else 'without'} thumbnails", "records": count,
                 "seconds": round(seconds, 2), "per_second": round(count / seconds, 1),
