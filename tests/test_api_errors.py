@@ -80,3 +80,19 @@ def test_any_query_string_is_accepted(api, text):
         assert nasa.status_code == 200, nasa.text
     else:
         assert nasa.status_code == 400
+
+
+NASA_PARAMS = ("q", "center", "description", "description_508", "keywords", "location", "media_type", "nasa_id",
+               "page", "page_size", "photographer", "secondary_creator", "title", "year_start", "year_end")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.dictionaries(st.sampled_from(NASA_PARAMS), st.text(max_size=12), max_size=5))
+def test_any_images_api_parameters_get_an_answer_or_a_reason(api, params):
+    response = api.get("/search", params=params)
+    assert response.status_code in (200, 400), response.text
+    body = response.json()
+    if response.status_code == 400:
+        assert set(body) == {"reason"} and body["reason"]
+    else:
+        assert isinstance(body["collection"]["metadata"]["total_hits"], int)
