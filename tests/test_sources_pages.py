@@ -5,6 +5,9 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from cupola.archive import Archive
 from cupola.ingest import ingest
 from cupola.model import RawItem, Rejection
@@ -213,3 +216,23 @@ def test_page_date_from_markup_or_the_top_of_the_text() -> None:
                     if isinstance(e, RawItem))
     assert carousel.data["page"]["date"].startswith("2024-02-12")
     assert carousel.data["page"]["url"].startswith("https://www.nasa.gov/image-article/collins-aerospace")
+
+
+_HTML_BITS = st.sampled_from(["<figure>", "</figure>", "<figcaption>", "</figcaption>", "<img src='a.jpg'>",
+                              "<p>", "</p>", "<span class='caption'>", "</span>", "Credit: NASA", "<br>",
+                              "<a href='b.jpg' data-title='t' data-description='d'>", "</a>", "[NASA/JPL]",
+                              "<script type='application/json'>{\"image\": \"c.jpg\", \"caption\": \"x y z\"}",
+                              "</script>", "— Name (@handle) May 2, 2021", "3 of 10", "\n\n"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(_HTML_BITS, st.text(max_size=40)), max_size=40))
+def test_any_markup_or_text_is_read_without_error(parts: list[str]) -> None:
+    from cupola.sources import _text_items
+    from cupola.sources.pages import extract_html
+
+    document = "".join(parts)
+    _, html_items = extract_html(document, "page.html")
+    _, text_items = _text_items.extract(document)
+    for item in html_items + text_items:
+        assert isinstance(item["caption"], str) and isinstance(item["credit"], str)
