@@ -7,6 +7,7 @@ tests use it). Read-only by default; write routes need the token given at start.
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,12 @@ def prepare_archive(path: Path) -> None:
                     sync(archive)
         except ArchiveError as err:  # another process is writing: it will sync the index itself
             log.warning("keyword index not brought up to date at start: %s", err)
+
+
+def app_from_env() -> FastAPI:
+    """The app for `cupola serve --workers N` (uvicorn imports it in each worker process)."""
+    return create_app(os.environ["CUPOLA_SERVE_ARCHIVE"], token=os.environ.get("CUPOLA_SERVE_TOKEN") or None,
+                      prepare=False, query_timeout_s=float(os.environ.get("CUPOLA_SERVE_QUERY_TIMEOUT", "5")))
 
 
 def create_app(archive_path: str | Path, *, token: str | None = None, prepare: bool = True,
