@@ -82,11 +82,12 @@ def run_after_steps(archive: Archive, context: StepContext, summary: dict[str, A
     """Bring derived data up to date. ``options["skip_steps"]`` names stages to leave out (e.g. "dedupe")."""
     skip = set(context.options.get("skip_steps") or ())
     for name, step in load_steps(AFTER_STEPS):
-        if name.split(":")[0].split(".")[1] in skip:
+        stage = name.split(":")[0].split(".")[1]  # cupola.<stage>.module:function
+        if stage in skip:
             continue
         result = step(archive, context)
         if result is not None:
-            summary[name.split(":")[0].rsplit(".", 1)[-1] if "." in name else name] = result
+            summary[stage] = result
 
 
 def _normalise(item: RawItem, report: IngestReport) -> Record | None:
