@@ -79,7 +79,7 @@ def mean(rows: list[dict[str, float]]) -> dict[str, float]:
 
 # -- queries and archive ------------------------------------------------------------------------
 def load_queries() -> list[dict[str, Any]]:
-    queries = [json.loads(line) for line in QUERIES.read_text().splitlines() if line.strip()]
+    queries = [json.loads(line) for line in QUERIES.read_text(encoding="utf-8").split("\n") if line.strip()]
     for q in queries:
         notes = q.get("notes", "")
         m = re.search(r"category:\s*([\w-]+)", notes)

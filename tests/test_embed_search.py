@@ -103,7 +103,7 @@ def _clustered(n: int, seed: int = 7) -> np.ndarray:
     return (data / np.linalg.norm(data, axis=1, keepdims=True)).astype(np.float32)
 
 
-def test_hnsw_with_tail_and_filters_agrees_with_exact_search():
+def test_hnsw_with_tail_and_filters_agrees_with_exact_search(monkeypatch):
     vectors = _clustered(3000)
     graph_rows = 2700
     vset = VectorSet(ids=[f"r{i}" for i in range(3000)], hashes=[""] * 3000, vectors=vectors,
@@ -121,13 +121,15 @@ def test_hnsw_with_tail_and_filters_agrees_with_exact_search():
     rows, scores = ann.search(vset, vectors[tail_row], 1)
     assert rows[0] == tail_row and scores[0] == pytest.approx(1.0, abs=1e-5)
     allowed = np.arange(0, 3000, 3)
-    old = ann.EXACT_SUBSET
-    try:
-        ann.EXACT_SUBSET = 10  # force the graph's ID selector
-        rows, _ = ann.search(vset, vectors[300], 10, allowed)
-    finally:
-        ann.EXACT_SUBSET = old
-    assert rows[0] == 300 and all(r % 3 == 0 for r in rows)
+    for overfetch in (ann.MAX_OVERFETCH, 0):  # over-fetch then filter; the graph's bitmap selector
+        monkeypatch.setattr(ann, "EXACT_SUBSET", 10)
+        monkeypatch.setattr(ann, "MAX_OVERFETCH", overfetch)
+        rows, scores = ann.search(vset, vectors[300], 10, allowed)
+        assert rows[0] == 300 and len(rows) == 10 and all(r % 3 == 0 for r in rows)
+        want, _ = ann.search(exact_set, vectors[300], 10, allowed)
+        assert len(set(rows) & set(want)) >= 9
+    rows, _ = ann.search(vset, vectors[2950], 5, np.array([2950, 2951, 7]))  # few allowed: exact
+    assert set(rows) == {2950, 2951, 7}
 
 
 def test_vectors_are_loaded_once_per_process(archive):
