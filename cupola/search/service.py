@@ -18,6 +18,7 @@ from cupola.errors import UsageError
 from cupola.index.keyword import FACET_FIELDS, open_index
 from cupola.model import Record
 from cupola.search import keyword
+from cupola.search.collapse import collapse
 from cupola.search.fusion import reciprocal_rank_fusion
 from cupola.search.query import ParsedQuery, parse
 
@@ -203,28 +204,16 @@ def _collapse_and_page(archive: Archive, ranked: list[tuple[str, float]], cluste
     if unknown:  # semantic candidates: read their cluster from the records
         for record_id, record in archive.get_many(unknown).items():
             clusters[record_id] = record.cluster.get("id") if record.cluster else None
-    chosen: list[tuple[str, float]] = []
-    members: dict[str, list[str]] = {}
-    for record_id, score in ranked:
-        cluster_id = clusters.get(record_id)
-        if cluster_id is not None:
-            if cluster_id in members:
-                members[cluster_id].append(record_id)
-                continue
-            members[cluster_id] = [record_id]
-        chosen.append((record_id, score))
-        if len(chosen) >= offset + limit and not expand:
-            break
+    chosen = collapse(ranked, clusters, limit=None if expand else offset + limit)
     page = chosen[offset: offset + limit]
-    records = archive.get_many([i for i, _ in page])
+    records = archive.get_many([c.id for c in page])
     hits = []
-    for record_id, score in page:
-        record = records.get(record_id)
+    for kept in page:
+        record = records.get(kept.id)
         if record is None:
             continue
         cluster = record.cluster if record.cluster and record.cluster.get("size", 1) > 1 else None
-        cluster_members = members.get(clusters.get(record_id) or "", []) if expand and cluster else []
-        hits.append(Hit(record_id, score, record, cluster, cluster_members))
+        hits.append(Hit(kept.id, kept.score, record, cluster, kept.matched if expand and cluster else []))
     return hits, len(chosen) >= offset + limit
 
 
