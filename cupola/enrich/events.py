@@ -124,14 +124,18 @@ _CUES: dict[str, dict[str, float]] = {
 _FUTURE_RE = re.compile(r"\b(?:will|scheduled|slated|targeted|planned|plans|future|upcoming|until)\b")
 
 
+# punctuation becomes a space (same length), so a cue keyed " word" only matches at a word start
+_SPACES = {c: " " for c in range(128) if not chr(c).isalnum()}
+
+
 def _automaton() -> ahocorasick.Automaton:
     auto = ahocorasick.Automaton()
     for event, cues in _CUES.items():
         for cue, weight in cues.items():
             stem = cue.endswith("*")
-            key = cue.rstrip("*")
+            key = " " + cue.rstrip("*").translate(_SPACES)
             if key not in auto:
-                auto.add_word(key, (key, event, float(weight), stem))
+                auto.add_word(key, (len(key) - 1, event, float(weight), stem))
     auto.make_automaton()
     return auto
 
@@ -143,18 +147,16 @@ def _score(text: str, factor_at: list[tuple[int, float]], scores: dict[str, floa
            counts: dict[str, int]) -> None:
     """Add the cues found in ``text`` (lower case); factor_at = [(start offset, factor)] per sentence."""
     hits = []
-    size = len(text)
-    for end_index, (key, event, weight, stem) in _AUTO.iter(text):
-        start = end_index - len(key) + 1
-        if start and text[start - 1].isalnum():
-            continue
+    spaced = " " + text.translate(_SPACES)  # offsets in spaced = offsets in text + 1
+    size = len(spaced)
+    for end_index, (length, event, weight, stem) in _AUTO.iter(spaced):
         end = end_index + 1
         if stem:
-            while end < size and text[end].isalnum():
+            while end < size and spaced[end] != " ":
                 end += 1
-        elif end < size and text[end].isalnum():
+        elif end < size and spaced[end] != " ":
             continue
-        hits.append((start, -end, event, weight))
+        hits.append((end_index - length, 1 - end, event, weight))  # (start, -end) in text offsets
     if not hits:
         return
     hits.sort()
