@@ -225,3 +225,18 @@ def test_cli_no_thumbnails_skips_rendering_in_the_reader(tmp_path: Path, folder:
     assets = [a for _, r in archive.iter_records() for a in r.assets]
     assert assets and all(a["role"] == "orig" and a["phash"] and a["phash256"] for a in assets)
     assert not (archive.path / "thumbs").exists()
+
+
+def test_mixed_folder_reads_photos_and_hands_other_files_to_their_readers(tmp_path: Path, folder: Path) -> None:
+    shutil.copy(FIXTURES / "nasa_PIA01142.jsonl", folder / "library.jsonl")
+    shutil.copy(FIXTURES / "apod_sample.jsonl", folder / "apod.jsonl")
+    (folder / "notes.txt").write_text("shot list, not data")
+    (folder / "IMG_0001.xmp").write_text("<x:xmpmeta/>")  # a sidecar: no input of its own
+    assert detect(folder).kind == "photo"
+    archive = Archive.open(tmp_path / "a")
+    report = ingest(archive, [folder], options=FAST)
+    sources = {r.source for _, r in archive.iter_records()}
+    assert sources == {"photo", "nasa", "apod"}
+    assert archive.get("PIA01142").source == "nasa"  # the library record, joined by its photo
+    assert [Path(n.file).name for n in report.notices if "skipped" in n.message] == ["notes.txt"]
+    assert not report.rejected

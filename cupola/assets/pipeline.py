@@ -12,9 +12,11 @@ images-api caption, keywords and links are richer than what the file carries.
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import sqlite3
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +27,7 @@ from cupola.assets.image import Analysis, ImageProblem, analyse, needs_medium
 from cupola.model import Record
 
 log = logging.getLogger("cupola")
+RECENT = 5000  # records remembered per run (more than one ingest batch) for same-batch merges
 SUPPLEMENTARY = ("photo", "astro_photo")  # sources that add to a record rather than publish it
 _FILL_FIELDS = ("title", "caption", "credit", "photographer", "secondary_creator", "center", "location_text",
                 "taken_at", "taken_precision", "taken_source", "lat", "lon")
@@ -115,20 +118,40 @@ def merge(record: Record, stored: Record) -> Record:
     return base
 
 
+def _recent(context: Any) -> OrderedDict[str, Record]:
+    """Records this run has already passed through the step (they may not be stored yet: ingest
+    stores in batches), so two copies of one id in the same batch still merge."""
+    recent = getattr(context, "_assets_recent", None)
+    if recent is None:
+        recent = context._assets_recent = OrderedDict()
+    return recent
+
+
 def process_assets(record: Record, context: Any) -> Record:
     if context.archive_path is not None:
-        try:
-            stored = _stored(context, record.id)
-        except sqlite3.Error as err:
-            log.debug("cannot look up %s: %s", record.id, err)
-            stored = None
+        recent = _recent(context)
+        stored = recent.get(record.id)
+        if stored is None:
+            try:
+                stored = _stored(context, record.id)
+            except sqlite3.Error as err:
+                log.debug("cannot look up %s: %s", record.id, err)
         if stored is not None and (stored.source != record.source or _local_assets(stored)
                                    or stored.lat is not None):
-            record = merge(record, stored)
+            record = merge(record, copy.deepcopy(stored))
+    record = _with_renditions(record, context)
+    if context.archive_path is not None:
+        recent = _recent(context)
+        recent[record.id] = record
+        recent.move_to_end(record.id)
+        while len(recent) > RECENT:
+            recent.popitem(last=False)
+    return record
+
+
+def _with_renditions(record: Record, context: Any) -> Record:
     local = [a for a in record.assets if a.get("path") and a.get("sha256") and a.get("role") == "orig"]
-    if not local:
-        return record
-    if context.options.get("no_thumbnails") or context.archive_path is None:
+    if not local or context.options.get("no_thumbnails") or context.archive_path is None:
         return record
     archive_path = Path(context.archive_path)
     have = {(a.get("role"), a.get("of")) for a in record.assets}

@@ -22,15 +22,15 @@ from typing import Any
 from cupola.assets.image import ImageProblem, analyse, looks_truncated, probe, sha256_of
 from cupola.assets.renditions import CACHE
 from cupola.model import Notice, Provenance, RawItem, Rejection
-from cupola.sources import SourceEvent, SourceReader, _walk, register
+from cupola.sources import SourceEvent, SourceReader, _walk, detect, register
 from cupola.sources._options import option
 from cupola.sources._photo_metadata import read_metadata
 from cupola.sources._registry import load_all_readers
 
 KIND = "photo"
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".jpe", ".png", ".tif", ".tiff", ".webp"}
-# Files that may sit beside photos without making the folder "not a photo folder".
-SIDECAR_SUFFIXES = {".xmp", ".txt", ".md", ".thm", ".ini", ".db", ".ds_store"}
+# Files that sit beside photos and are no input of their own (skipped without a notice).
+SIDECAR_SUFFIXES = {".xmp", ".thm", ".ini", ".db", ".ds_store"}
 MAX_FILE_BYTES = 512 * 1024 * 1024
 WORKERS = max(1, min(4, os.cpu_count() or 1))
 
@@ -40,18 +40,12 @@ def is_image_path(path: Path) -> bool:
 
 
 def sniff(path: Path) -> bool:
+    """An image file, or a folder holding at least one (its other files go to their own readers)."""
     if path.is_file():
         return is_image_path(path)
     if not path.is_dir():
         return False
-    found = False
-    for file in _walk(path):
-        suffix = file.suffix.lower()
-        if suffix in IMAGE_SUFFIXES:
-            found = True
-        elif suffix not in SIDECAR_SUFFIXES:
-            return False  # a mixed folder: each file goes to its own reader
-    return found
+    return any(is_image_path(file) for file in _walk(path))
 
 
 def prepare(path: Path, fetched_at: str, render: bool = True) -> list[SourceEvent]:
@@ -94,23 +88,32 @@ def prepare(path: Path, fetched_at: str, render: bool = True) -> list[SourceEven
     return events
 
 
-def _files(path: Path) -> Iterator[Path]:
-    if path.is_dir():
-        yield from (f for f in _walk(path) if is_image_path(f))
-    else:
-        yield path
+def _other_file(file: Path) -> Iterator[SourceEvent]:
+    """A file in a photo folder that is not an image: read by the reader made for it, as ingest would."""
+    if file.suffix.lower() in SIDECAR_SUFFIXES:
+        return
+    reader = detect(file)
+    if reader is None or reader.kind == KIND:
+        yield Notice(str(file), None, "skipped: not a file type Cupola reads")
+        return
+    try:
+        yield from reader.read(file)
+    except OSError as err:
+        yield Rejection(str(file), None, f"cannot read file: {err.strerror or err}")
 
 
 def read(path: Path) -> Iterator[SourceEvent]:
     fetched_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     render = not option("no_thumbnails", False)  # read here: worker threads do not see context variables
-    files = _files(path)
     if not path.is_dir():
         yield from prepare(path, fetched_at, render)
         return
     with ThreadPoolExecutor(WORKERS, thread_name_prefix="cupola-photo") as pool:
         pending: deque[Future[list[SourceEvent]]] = deque()
-        for file in files:
+        for file in _walk(path):
+            if not is_image_path(file):
+                yield from _other_file(file)
+                continue
             pending.append(pool.submit(prepare, file, fetched_at, render))
             if len(pending) >= WORKERS * 3:
                 yield from pending.popleft().result()
