@@ -92,7 +92,7 @@ def main() -> None:
           f"with it)")
     if corpus_rate is not None:
         print(f"{'enrich_record/s':<16}{corpus_rate[0]:19.0f}  2000 {'ok' if corpus_rate[0] >= 2000 else 'BELOW'} "
-              f"(3,000 corpus records, title + description, CPU time best of 3; median {corpus_rate[1]:.0f})")
+              f"(3,000 corpus records, title + description, CPU time best of 5; median {corpus_rate[1]:.0f})")
 
 
 def _reference_ms() -> float:
@@ -120,12 +120,12 @@ def _corpus_speed(path: Path) -> tuple[float, float]:
             if len(records) >= 3000:
                 break
     rates = []
-    for _ in range(3):
+    for _ in range(5):
         started = time.process_time()
         for record in records:
             enrich_record(record)
         rates.append(len(records) / (time.process_time() - started))
-    return max(rates), sorted(rates)[1]
+    return max(rates), sorted(rates)[2]
 
 
 if __name__ == "__main__":
