@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import shutil
 import threading
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ import tantivy
 
 from cupola.archive import Archive
 from cupola.model import ENTITY_KINDS, Record
+from cupola.search import spelling
 
 SCHEMA_VERSION = "3"
 TEXT_FIELDS = ("title", "keywords", "caption", "other")
@@ -166,14 +168,17 @@ def _write_meta(directory: Path, seq: int) -> None:
     tmp.replace(_meta_path(directory))
 
 
-def _index_records(index: tantivy.Index, archive: Archive, since: int, delete_first: bool) -> int:
+def _index_records(index: tantivy.Index, archive: Archive, since: int, delete_first: bool,
+                   directory: Path) -> int:
     writer = index.writer(WRITER_HEAP, 1)
     count = 0
+    words: Counter = Counter()
     try:
         for seq, record in archive.iter_records(since):
             if delete_first:
                 writer.delete_documents_by_term("id", record.id)
             writer.add_document(record_document(record, seq))
+            words.update(spelling.record_words(record))
             count += 1
         if delete_first:
             for (record_id,) in archive.conn.execute("SELECT id FROM deleted WHERE seq > ?", (since,)):
@@ -183,6 +188,7 @@ def _index_records(index: tantivy.Index, archive: Archive, since: int, delete_fi
     except BaseException:
         writer.rollback()
         raise
+    spelling.save(directory, words, merge=delete_first)
     return count
 
 
@@ -194,7 +200,7 @@ def rebuild(archive: Archive) -> int:
     (building / "data").mkdir(parents=True)
     seq = archive.max_seq()
     index = tantivy.Index(build_schema(), path=str(building / "data"))
-    count = _index_records(index, archive, 0, delete_first=False)
+    count = _index_records(index, archive, 0, delete_first=False, directory=building)
     _write_meta(building, seq)
     old = archive.path / "index.old"
     shutil.rmtree(old, ignore_errors=True)
@@ -218,7 +224,7 @@ def sync(archive: Archive) -> int:
     if target <= since:
         return 0
     index = tantivy.Index(build_schema(), path=str(directory / "data"), reuse=True)
-    count = _index_records(index, archive, since, delete_first=True)
+    count = _index_records(index, archive, since, delete_first=True, directory=directory)
     _write_meta(directory, target)
     return count
 

@@ -21,3 +21,20 @@ def reciprocal_rank_fusion(runs: Sequence[Sequence[tuple[str, float]]], weights:
             fused[doc_id] = fused.get(doc_id, 0.0) + weight / (k + rank)
             order.setdefault(doc_id, len(order))
     return sorted(fused.items(), key=lambda item: (-item[1], order[item[0]]))
+
+
+NAME_PHRASE_MIN = 3  # records holding the query as an exact phrase before it reads as a name
+
+
+def fusion_weights(strict_matches: int, terms: int, phrase_matches: int = 0) -> tuple[float, float]:
+    """(keyword, semantic) weights.
+
+    When no record holds all the query's words, the words are not the captions' words (a paraphrase, a
+    synonym, a description): lean on meaning. When records hold the whole query as an exact phrase, it
+    is a name ("Vehicle Assembly Building", "Neil Armstrong"): lean on the words. Otherwise both count.
+    """
+    if terms > 1 and strict_matches == 0:
+        return 0.6, 1.4
+    if terms > 1 and phrase_matches >= NAME_PHRASE_MIN:
+        return 1.3, 0.8
+    return 1.0, 1.0

@@ -17,11 +17,16 @@ from cupola.index.keyword import FIELD_BOOSTS, TEXT_FIELDS
 from cupola.normalise.centers import normalise_center
 from cupola.search.query import ParsedQuery
 
+# Words a person types around what they want; they are not required to match (phrases keep them).
 STOPWORDS = frozenset(
-    "a an and are as at be by for from has have in into is it its of on or that the this to was were with "
-    "photo photos photograph photographs picture pictures image images shot shots show shows showing "
-    "of about".split()
+    "a an and are as at be been being by can could did do does doing during for from had has have having he "
+    "her here him his how i in into is it its me my of off on onto or our out over she so some such than that "
+    "the their them then there these they this those through to too under up upon us very was we were what "
+    "when where which while who whom why will with within without you your "
+    "photo photos photograph photographs picture pictures image images shot shots show shows showing shown "
+    "seen view views about".split()
 )
+YEAR_WORD_BOOST = 3.0  # a bare year in free text ("moon landing 1969") prefers that year; it does not require it
 EXACT_FILTERS = {"center", "media_type", "source", "keyword", "nasa_id", "person", "mission", "vehicle", "place",
                  "organization", "event", "cluster_id"}
 PHRASE_FILTERS = {"photographer": "photographer", "secondary_creator": "secondary_creator",
@@ -140,21 +145,32 @@ def entity_clauses(schema: tantivy.Schema, text: str) -> list[tantivy.Query]:
     return clauses
 
 
+def _is_year(word: str) -> bool:
+    return len(word) == 4 and word.isdigit() and 1900 <= int(word) <= 2100
+
+
 def _known(searcher: tantivy.Searcher, index: tantivy.Index, word: str) -> bool:
     return searcher.search(_text_clause(index, word), limit=1, count=True).count > 0
 
 
 def build(index: tantivy.Index, searcher: tantivy.Searcher, parsed: ParsedQuery, *,
-          relaxed: bool = False, fuzzy: bool = False) -> BuiltQuery:
+          relaxed: bool = False, fuzzy: bool = False, corrections: dict[str, str] | None = None) -> BuiltQuery:
     """The tantivy query for ``parsed``. With ``fuzzy``, words the index has never seen match approximately
     (callers first try without: a typo makes the all-words query come back empty)."""
     schema = index.schema
     words = [w for w in parsed.words if w.lower() not in STOPWORDS] or list(parsed.words)
+    years = [int(w) for w in words if _is_year(w)]
+    if years and len(years) < len(words):
+        words = [w for w in words if not _is_year(w)]
     text_clauses: list[tantivy.Query] = []
     fuzzy_words: list[str] = []
+    corrections = corrections or {}
     for word in words:
         clause = _text_clause(index, word)
-        if (fuzzy and FUZZY_MIN_LENGTH <= len(word) <= FUZZY_MAX_LENGTH and not word.isdigit()
+        if word in corrections:  # the archive never uses this word: accept its likely spelling too
+            clause = Query.boolean_query([(Occur.Should, clause),
+                                          (Occur.Should, _text_clause(index, corrections[word], 0.9))])
+        elif (fuzzy and FUZZY_MIN_LENGTH <= len(word) <= FUZZY_MAX_LENGTH and not word.isdigit()
                 and not _known(searcher, index, word)):
             fuzzy_words.append(word)
             clause = Query.boolean_query([(Occur.Should, clause), (Occur.Should, _fuzzy_clause(schema, word))])
@@ -169,6 +185,10 @@ def build(index: tantivy.Index, searcher: tantivy.Searcher, parsed: ParsedQuery,
             clauses += [(Occur.Must, c) for c in text_clauses]
     if text_clauses:
         clauses += [(Occur.Should, c) for c in entity_clauses(schema, parsed.free_text)]
+        for year in years if len(years) < len(parsed.words) else []:
+            in_year = Query.range_query(schema, "year", tantivy.FieldType.Integer, year, year)
+            clauses.append((Occur.Should, Query.boost_query(Query.const_score_query(in_year, 1.0), YEAR_WORD_BOOST)))
+            clauses.append((Occur.Should, _text_clause(index, str(year))))
     for excluded in parsed.excluded:
         clauses.append((Occur.MustNot, _text_clause(index, excluded)))
     filters = filter_clauses(index, parsed)

@@ -17,9 +17,9 @@ from cupola.archive import Archive
 from cupola.errors import UsageError
 from cupola.index.keyword import FACET_FIELDS, open_index
 from cupola.model import Record
-from cupola.search import keyword
+from cupola.search import keyword, spelling
 from cupola.search.collapse import collapse
-from cupola.search.fusion import reciprocal_rank_fusion
+from cupola.search.fusion import fusion_weights, reciprocal_rank_fusion
 from cupola.search.query import ParsedQuery, parse
 
 log = logging.getLogger("cupola")
@@ -93,7 +93,10 @@ def search(archive: Archive, query: str | None, *, limit: int = 20, page: int = 
     index = open_index(archive)
     searcher = index.searcher()
     notes: list[str] = []
-    built = keyword.build(index, searcher, parsed)
+    corrections = spelling.corrections(parsed.words, spelling.load(archive.index_dir))
+    if corrections:
+        notes.append("also matched: " + ", ".join(f"{c} (for {w!r})" for w, c in corrections.items()))
+    built = keyword.build(index, searcher, parsed, corrections=corrections)
     if mode != "keyword" and not parsed.has_text:
         mode = "keyword"  # nothing to embed: a filter-only or empty query
     offset = (page - 1) * limit
@@ -103,7 +106,8 @@ def search(archive: Archive, query: str | None, *, limit: int = 20, page: int = 
         if mode == "keyword":
             ranked, total = _keyword_ranked(index, searcher, parsed, built, depth, clusters)
         else:
-            ranked, total = _fused(archive, index, searcher, parsed, built, mode, max(depth, HYBRID_DEPTH), clusters)
+            ranked, total = _fused(archive, index, searcher, parsed, built, mode, max(depth, HYBRID_DEPTH),
+                                   clusters, corrections)
         hits, complete = _collapse_and_page(archive, ranked, clusters, offset, limit, expand)
         if complete or len(ranked) < depth or mode != "keyword":
             break
@@ -159,22 +163,34 @@ def _keyword_ranked(index: tantivy.Index, searcher: tantivy.Searcher, parsed: Pa
 
 
 def _fused(archive: Archive, index: tantivy.Index, searcher: tantivy.Searcher, parsed: ParsedQuery,
-           built: keyword.BuiltQuery, mode: str, depth: int,
-           clusters: dict[str, str | None]) -> tuple[list[tuple[str, float]], int]:
+           built: keyword.BuiltQuery, mode: str, depth: int, clusters: dict[str, str | None],
+           corrections: dict[str, str]) -> tuple[list[tuple[str, float]], int]:
     try:
         from cupola.embed.search import semantic_search
     except ImportError:
         raise UsageError("semantic search is not available in this build", hint="use --mode keyword") from None
-    semantic = semantic_search(archive, parsed.free_text, k=depth)
+    text = " ".join(corrections.get(word, word) for word in parsed.free_text.split())
+    semantic = semantic_search(archive, text, k=depth)
     if built.filter_query is not None or parsed.excluded:
         semantic = _only_matching(index, searcher, parsed, built, semantic)
     if mode == "semantic":
         return semantic, len(semantic)
-    relaxed = keyword.build(index, searcher, parsed, relaxed=True, fuzzy=True)
-    result = searcher.search(relaxed.query, limit=depth)
-    lexical = _ids(searcher, result.hits, clusters)
-    fused = reciprocal_rank_fusion([lexical, semantic])
-    return fused, max(result.count, len(fused))
+    strict = searcher.search(built.query, limit=depth)
+    lexical = _ids(searcher, strict.hits, clusters)
+    relaxed_count = strict.count
+    if len(lexical) < depth and len(parsed.words) + len(parsed.phrases) + len(parsed.prefixes) > 1:
+        relaxed = keyword.build(index, searcher, parsed, relaxed=True, fuzzy=True, corrections=corrections)
+        more = searcher.search(relaxed.query, limit=depth)
+        seen = {i for i, _ in lexical}
+        lexical += [(i, s) for i, s in _ids(searcher, more.hits, clusters) if i not in seen][: depth - len(lexical)]
+        relaxed_count = more.count
+    phrase_matches = 0
+    if len(parsed.words) > 1 and not parsed.phrases and strict.count:
+        phrase = keyword._text_clause(index, " ".join(parsed.words))
+        phrase_matches = searcher.search(phrase, limit=1, count=True).count
+    weights = fusion_weights(strict.count, len(parsed.words) + len(parsed.phrases), phrase_matches)
+    fused = reciprocal_rank_fusion([lexical, semantic], weights)
+    return fused, max(relaxed_count, len(fused))
 
 
 def _only_matching(index: tantivy.Index, searcher: tantivy.Searcher, parsed: ParsedQuery,
