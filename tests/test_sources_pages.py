@@ -236,3 +236,17 @@ def test_any_markup_or_text_is_read_without_error(parts: list[str]) -> None:
     _, text_items = _text_items.extract(document)
     for item in html_items + text_items:
         assert isinstance(item["caption"], str) and isinstance(item["credit"], str)
+
+
+def test_embedded_posts_in_html_become_items(tmp_path: Path) -> None:
+    # the standard embed markup, holding a post and its caption from the Crew-1 capture
+    lines = [b for b in (FIXTURES / "text" / "crew-1-in-pictures.txt").read_text().split("\n\n") if b.strip()]
+    at = next(i for i, b in enumerate(lines) if b.strip().startswith("— International Space Station"))
+    caption, post, signature = lines[at - 2].strip(), lines[at - 1].strip(), lines[at].strip()
+    page = tmp_path / "gallery.html"
+    page.write_text(f"<html><body><article><p>{caption}</p><blockquote class='twitter-tweet'><p>{post}</p>"
+                    f"{signature}</blockquote></article></body></html>")
+    (item,) = items(page)
+    assert item["layout"] == "social-post" and item["caption"] == " ".join(post.split())
+    assert item["credit"] == "International Space Station (@Space_Station)"
+    assert item["date"] == "November 16, 2020" and item["heading"] == caption

@@ -45,6 +45,7 @@ _DESCRIBED_CLASS = re.compile(r"description|caption|explanation|summary|article-
 _BRACKET_CREDIT = re.compile(r"\s*\[([^\[\]]{2,120})\]\s*\.?\s*$")
 _DATE_CLASS = re.compile(r"date|time|published", re.IGNORECASE)
 _TITLE_CLASS = re.compile(r"title|heading|headline", re.IGNORECASE)
+_POST_TAIL = re.compile(r"[—–-]{1,2}\s*(?P<name>[^—–\n]{1,80}?)\s*\((?P<handle>@\w{1,30})\)\s*(?P<date>[A-Z][a-z]+\.? \d{1,2}, \d{4})\s*$")
 _BLOCK_TAGS = ("br", "p", "div", "center", "b", "strong", "h1", "h2", "h3", "h4", "table", "ul", "dl", "hr")
 _SPACES = re.compile(r"\s+")
 MIN_CAPTION = 12  # characters: shorter text next to an image is a label, not a caption
@@ -268,6 +269,25 @@ class Extractor:
             self.add("script-json", obj["image"], obj.get("caption", ""), heading=obj.get("title", ""),
                      credit=obj.get("credit", ""), date=obj.get("date", ""))
 
+    # -- rule 2b --------------------------------------------------------------------------------
+    def social_posts(self) -> None:
+        """Embedded posts: a blockquote ending "— Name (@handle) Date"; the paragraph before it is the
+        editor's caption (kept as the heading)."""
+        for quote in self.tree.css("blockquote"):
+            text = _text(quote)
+            match = _POST_TAIL.search(text)
+            if match is None or _in_junk(quote):
+                continue
+            body = text[:match.start()].strip()
+            img = next((i for i in quote.css("img") if _is_content_image(i)), None)
+            before = quote.prev
+            while before is not None and not _text(before):
+                before = before.prev
+            heading = _text(before) if before is not None and before.tag in ("p", "h2", "h3", "h4") else ""
+            self.add("social-post", _img_src(img) if img is not None else "", body,
+                     credit=f"{match.group('name').strip()} ({match.group('handle')})",
+                     date=match.group("date").strip(), heading=heading if len(heading) < 400 else "")
+
     # -- rule 4 ---------------------------------------------------------------------------------
     def adjacent_text(self) -> None:
         for img in self.tree.css("img"):
@@ -308,6 +328,7 @@ class Extractor:
 
     def run(self, page: dict[str, Any]) -> list[dict[str, Any]]:
         self.captions()
+        self.social_posts()
         self.data_attributes()
         self.script_json()
         self.adjacent_text()
