@@ -250,3 +250,17 @@ def test_embedded_posts_in_html_become_items(tmp_path: Path) -> None:
     assert item["layout"] == "social-post" and item["caption"] == " ".join(post.split())
     assert item["credit"] == "International Space Station (@Space_Station)"
     assert item["date"] == "November 16, 2020" and item["heading"] == caption
+
+
+def test_html_slides_with_counters_and_credit_lines(tmp_path: Path) -> None:
+    # numbered slides as galleries mark them up, with the Expedition 58 capture's own headings/captions
+    lines = (FIXTURES / "text" / "expedition-58-in-pictures.txt").read_text().split("\n")
+    slides = "".join(
+        f"<div class='slide'><h2>{lines[i]}</h2><img src='slide{n}.jpg' width='800' height='533'>"
+        f"<span class='counter'>{n} of 2</span><p>{lines[i + 1]}</p><p>Credit: NASA</p></div>"
+        for n, i in ((1, 4), (2, 6)))
+    page = tmp_path / "slides.html"
+    page.write_text(f"<html><body><main>{slides}</main></body></html>")
+    found = items(page)
+    assert [(i["image"], i["heading"], i["caption"], i["credit"]) for i in found] == [
+        ("slide1.jpg", lines[4], lines[5], "NASA"), ("slide2.jpg", lines[6], lines[7], "NASA")]

@@ -46,6 +46,7 @@ _BRACKET_CREDIT = re.compile(r"\s*\[([^\[\]]{2,120})\]\s*\.?\s*$")
 _DATE_CLASS = re.compile(r"date|time|published", re.IGNORECASE)
 _TITLE_CLASS = re.compile(r"title|heading|headline", re.IGNORECASE)
 _POST_TAIL = re.compile(r"[—–-]{1,2}\s*(?P<name>[^—–\n]{1,80}?)\s*\((?P<handle>@\w{1,30})\)\s*(?P<date>[A-Z][a-z]+\.? \d{1,2}, \d{4})\s*$")
+_SLIDE_COUNTER = re.compile(r"^\s*(?:(?:image|photo|slide)\s+)?\d{1,3}\s*(?:of|/)\s*\d{1,3}\s*$", re.IGNORECASE)
 _BLOCK_TAGS = ("br", "p", "div", "center", "b", "strong", "h1", "h2", "h3", "h4", "table", "ul", "dl", "hr")
 _SPACES = re.compile(r"\s+")
 MIN_CAPTION = 12  # characters: shorter text next to an image is a label, not a caption
@@ -298,7 +299,7 @@ class Extractor:
                 continue
             text, credit = _following_text(img)
             if len(text) >= MIN_CAPTION:
-                self.add("adjacent", src, text, credit=credit, alt=_attr(img, "alt"))
+                self.add("adjacent", src, text, credit=credit, alt=_attr(img, "alt"), heading=_heading_before(img))
 
     # -- rule 5 ---------------------------------------------------------------------------------
     def main_image(self, page: dict[str, Any]) -> None:
@@ -461,9 +462,9 @@ def _following_text(img: LexborNode) -> tuple[str, str]:
     for _ in range(4):
         wrapper = node.parent
         sibling = node.next
-        while sibling is not None and (sibling.tag in ("-text", "br", "script", "#comment", "-comment")
-                                       and not _text(sibling)):
-            sibling = sibling.next
+        while sibling is not None and ((sibling.tag in ("-text", "br", "script", "#comment", "-comment")
+                                        and not _text(sibling)) or _SLIDE_COUNTER.match(_text(sibling))):
+            sibling = sibling.next  # skip blanks and slide counters ("3 of 10")
         if sibling is not None and sibling.tag not in ("img", "figure", "h1", "h2", "table") \
                 and sibling.css_first("img") is None and not _mostly_link(sibling):
             text = _text(sibling)
@@ -483,6 +484,19 @@ def _following_text(img: LexborNode) -> tuple[str, str]:
             break
         node = wrapper
     return "", ""
+
+
+def _heading_before(img: LexborNode) -> str:
+    """A heading right above the image (or above its link wrapper): a slide's or card's title."""
+    node = img.parent if img.parent is not None and img.parent.tag == "a" else img
+    before = node.prev
+    while before is not None and not _text(before) and before.tag in ("-text", "br", "#comment", "-comment"):
+        before = before.prev
+    if before is not None and (before.tag in ("h2", "h3", "h4", "h5")
+                               or _TITLE_CLASS.search(before.attributes.get("class") or "")):
+        text = _text(before)
+        return text if len(text) < 200 else ""
+    return ""
 
 
 def _paragraphs_after(img: LexborNode) -> str:
