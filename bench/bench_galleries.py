@@ -2,23 +2,26 @@
 
     python -m bench.bench_galleries [--size 1000000] [--repeat 5]
 
-The archive: ``size`` records recombined from the real NASA corpus (bench.corpus: real titles, captions,
-keywords, dates under new ids; ingested raw, as the core bench does) plus the real, fully enriched test
-records of tests/fixtures/galleries (Apollo 11/12/13, Gemini 4, STS-1, STS-61 and background). Recombined
-captions name these missions too (about 2% mention Apollo 11), so each story draws its candidates from a
-large, noisy set: the selection's candidate cap (3,000) is reached, the worst case for time.
+The archive: ``size`` records recombined from the real NASA corpus (as bench.corpus does: real titles,
+captions, keywords, dates, centers under new ids, plus a real record's image links, so every one is a
+publishable photo; ingested raw, as the core bench does) plus the real, fully enriched test records of
+tests/fixtures/galleries (Apollo 11/12/13, Gemini 4, STS-1, STS-61 and background). Recombined captions
+name these missions too (about 2% mention Apollo 11), so each story draws its candidates from a large,
+noisy set and the selection's candidate cap (3,000) is reached: the worst case for time.
 Built once into bench/out/galleries-<size>/ and reused.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import random
 import resource
 import statistics
 import time
 from pathlib import Path
 
-from bench.corpus import OUT, build
+from bench.corpus import OUT, SHARED
 from cupola.archive import Archive
 from cupola.ingest import ingest
 
@@ -27,11 +30,41 @@ MISSIONS = ["Apollo 11", "Apollo 13", "Gemini IV", "STS-1", "STS-61"]
 TARGET_S = 2.0
 
 
+def corpus_for(size: int, seed: int = 7) -> Path:
+    out = OUT / f"galleries-corpus-{size}.jsonl"
+    if out.exists():
+        return out
+    rows = []
+    with SHARED.open(encoding="utf-8") as handle:
+        for line in handle:
+            item = json.loads(line)
+            data, extra = item["data"][0], item.get("_extra") or {}
+            links = {link.get("rel"): link.get("href") for link in item.get("links") or [] if isinstance(link, dict)}
+            data["asset"] = extra.get("asset") or links.get("canonical")
+            data["thumbnail"] = extra.get("thumbnail") or links.get("preview")
+            rows.append(data)
+    rng = random.Random(seed)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_suffix(".tmp")
+    with tmp.open("w", encoding="utf-8") as handle:
+        for n in range(size):
+            a, b, c, d = (rng.choice(rows) for _ in range(4))
+            handle.write(json.dumps({
+                "nasa_id": f"bench-{n:08d}", "title": a.get("title", ""), "description": b.get("description", ""),
+                "keywords": c.get("keywords", []), "date_created": d.get("date_created", ""),
+                "center": d.get("center", ""), "media_type": a.get("media_type", "image"),
+                "photographer": b.get("photographer", ""), "location": c.get("location", ""),
+                "asset": a.get("asset"), "thumbnail": a.get("thumbnail"),
+            }, ensure_ascii=False) + "\n")
+    tmp.replace(out)
+    return out
+
+
 def archive_for(size: int) -> Path:
     path = OUT / f"galleries-{size}"
     if (path / "built").exists():
         return path
-    corpus = build(size)
+    corpus = corpus_for(size)
     archive = Archive.open(path)
     started = time.perf_counter()
     ingest(archive, [corpus], options={"raw_only": True, "no_vectors": True, "skip_steps": ["dedupe", "embed"]})

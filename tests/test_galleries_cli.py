@@ -8,6 +8,8 @@ import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 from fixtures.galleries.archive import archive_path
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from cupola.api import create_app
 from cupola.cli import cli
@@ -119,3 +121,20 @@ def test_http_routes(path):
     assert body["ok"] is False and "Apollo 12" in json.dumps(body)
     assert client.get("/api/v1/galleries/saved/nothing-here").status_code == 404
     assert client.get("/api/v1/galleries/Apollo 11", params={"max": 0}).status_code in (400, 422)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=40))
+def test_any_gallery_name_gives_a_gallery_or_a_clean_error(path, name):
+    from cupola.archive import Archive
+    from cupola.errors import CupolaError
+    from cupola.galleries import Gallery, build_gallery
+
+    archive = Archive.open(path)
+    try:
+        found = build_gallery(archive, name, max_items=5)
+        assert found is None or (isinstance(found, Gallery) and len(found.items) <= 5)
+    except CupolaError as err:
+        assert str(err)
+    finally:
+        archive.close()
