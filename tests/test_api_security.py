@@ -126,3 +126,11 @@ def test_reads_are_open_to_browser_apps_on_other_origins_but_writes_are_not(api)
     assert read.headers["access-control-allow-origin"] == "*"
     write = api.post("/api/v1/ingest", json={}, headers={"Origin": "https://example.org"})
     assert "access-control-allow-origin" not in write.headers
+
+
+def test_head_answers_like_get_without_a_body(api):
+    for url in ("/search?q=pluto", "/api/v1/records/PIA01142", "/media/PIA01142/1"):
+        get, head = api.get(url), api.head(url)
+        assert head.status_code == get.status_code == 200
+        assert head.headers["content-type"] == get.headers["content-type"]
+        assert head.content == b""

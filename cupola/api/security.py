@@ -76,6 +76,9 @@ class SecurityMiddleware:
             return message
 
         readonly = scope.get("method") in ("GET", "HEAD")
+        head = scope.get("method") == "HEAD"
+        if head:  # every GET route answers HEAD too: same status and headers, no body
+            scope = {**scope, "method": "GET"}
 
         async def secure_send(message: dict[str, Any]) -> None:
             nonlocal started
@@ -86,6 +89,8 @@ class SecurityMiddleware:
                 if readonly:  # like images-api.nasa.gov: browser apps on other origins may read (never write)
                     headers.append((b"access-control-allow-origin", b"*"))
                 message = {**message, "headers": headers}
+            elif head and message["type"] == "http.response.body":
+                message = {**message, "body": b""}
             await send(message)
 
         limit = self.long_timeout_s if path in self.long_paths else self.request_timeout_s
