@@ -142,3 +142,19 @@ def test_local_photos_are_copied_into_the_export(tmp_path):
     assert str(tmp_path) not in page
     for name in copied:
         assert f"images/{name}" in page
+
+
+def test_saved_galleries_leave_out_uncredited_third_party_photos(tmp_path):
+    from cupola.model import Record
+
+    archive = Archive.open(tmp_path / "a")
+    image = [{"role": "orig", "href": "https://apod.nasa.gov/apod/image/1107/x.jpg"}]
+    with archive.writing():
+        archive.upsert([(Record("apod-a", "apod", title="Credited", credit="A. Holder", rights="third_party",
+                                taken_at="2011-07-21", taken_precision="day", assets=image), "h1"),
+                        (Record("apod-b", "apod", title="Uncredited", rights="third_party", taken_at="2011-07-22",
+                                taken_precision="day", assets=image), "h2")])
+    save_gallery(archive, "Rights", ["apod-a", "apod-b"])
+    gallery = load_gallery(archive, "rights")
+    assert [i.id for i in gallery.items] == ["apod-a"] and gallery.items[0].credit == "© A. Holder"
+    assert "apod-b left out" in gallery.notes[0]

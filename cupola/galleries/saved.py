@@ -15,7 +15,7 @@ from typing import Any
 
 from cupola.archive import Archive
 from cupola.errors import NotFound, UsageError
-from cupola.galleries.items import make_item
+from cupola.galleries.items import make_item, publishable
 from cupola.galleries.model import Gallery, Phase, Subject
 
 MAX_ENTRIES = 1000
@@ -95,6 +95,9 @@ def load_gallery(archive: Archive, slug: str) -> Gallery:
         record = records.get(entry["id"])
         if record is None:
             notes.append(f"record {entry['id']} is no longer in the archive")
+            continue
+        if not publishable(record):
+            notes.append(f"record {entry['id']} left out: no image to show, or a third-party photo without a credit")
             continue
         item = make_item(record, base=archive.path)
         item.heading = entry.get("heading", item.heading)
