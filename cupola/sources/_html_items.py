@@ -4,11 +4,13 @@ Rules, in order; an image already taken by an earlier rule is not taken again:
 1. caption elements: ``figcaption``, and elements whose class names a caption (``caption``,
    ``thumbcaption``, ``imageComment_txt``, ``legend``) -> the nearest image above them in the tree;
    a caption that is only "Credit: ..." is the credit of the images in its group.
-2. elements carrying item data in attributes (``data-title`` + ``data-description``/``data-caption``
-   and an image URL attribute), as lightbox galleries write them.
+2. embedded social posts: a ``blockquote`` ending "— Name (@handle) Date" (the paragraph before it is
+   the editor's caption); elements carrying item data in attributes (``data-title`` +
+   ``data-description``/``data-caption`` and an image URL attribute), as lightbox galleries write them.
 3. slideshow JSON inside ``<script>`` (JSON-LD ``ImageObject``; arrays of objects with an image URL
    and a caption or title).
-4. a content image followed by a caption-like text block (table rows, ``<br>``-separated blocks).
+4. a content image followed by a caption-like text block (table rows, ``<br>``-separated blocks,
+   slides whose "3 of 10" counter sits between image and caption), a heading right above it as title.
 5. a page about one picture: the page's main image (``og:image`` or the largest content image) with
    the text under a "Caption"/"Explanation"/"Description" label (or the meta description) and the
    text after a "Credit" label.
