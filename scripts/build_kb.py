@@ -89,7 +89,7 @@ def build_people() -> tuple[list[dict], dict[str, list[str]]]:
                                     "variants": [], "missions": [], "sources": []}
             by_surname[fold(surname)].append(key)
         nicknames = [f"{n} {surname}" for n in re.findall(r"['\"]([A-Z][a-z]+)['\"]", name)]
-        for variant in {name.strip(), f"{first} {surname}", " ".join([*givens, surname]), *nicknames}:
+        for variant in dict.fromkeys([name.strip(), f"{first} {surname}", " ".join([*givens, surname]), *nicknames]):
             if variant and variant != target["name"] and variant not in target["variants"]:
                 target["variants"].append(variant)
             by_variant.setdefault(person_key(variant), target)
