@@ -37,6 +37,8 @@ GENERIC = {
 _FILLER = {"nasa", "image", "images", "photo", "photos", "photograph", "picture", "the", "a", "an", "of", "and",
            "jpg", "jpeg", "tif", "png", "copy", "file", "img", "dsc", "frame"}
 _WORD = re.compile(r"[a-z0-9]+")
+_RAW_TOKEN = re.compile(r"[a-z0-9][a-z0-9._/-]*[a-z0-9]|[a-z0-9]")
+_ID_PARTS = re.compile(r"[a-z]+|\d+")
 _DAMAGED_APOSTROPHE = re.compile(r"(?<=[a-z])\?(?=[a-z])")
 _GLUED = re.compile(r"^([a-z]{2,})\d+[a-z]?$")
 _NOT_DESIGNATORS = {
@@ -52,7 +54,7 @@ _NOT_DESIGNATORS = {
 def id_form(value: str) -> str:
     """'AS11-40-5903' / 'as11-40-05903' -> 'as11405903'-like normal form: lowercase, alphanumerics,
     numbers without leading zeros (each number run kept apart so '1-23' and '12-3' differ)."""
-    parts = re.findall(r"[a-z]+|\d+", value.lower())
+    parts = _ID_PARTS.findall(value.lower())
     return ".".join(str(int(p)) if p.isdigit() else p for p in parts)
 
 
@@ -65,8 +67,14 @@ def series_tokens(record: Record) -> list[str] | None:
         return None
     text = _DAMAGED_APOSTROPHE.sub("'", text.lower())
     own = id_form(record.id)
+    own_has_digit = any(ch.isdigit() for ch in own)
     words = []
-    for raw in re.findall(r"[a-z0-9][a-z0-9._/-]*[a-z0-9]|[a-z0-9]", text):
+    for raw in _RAW_TOKEN.findall(text):
+        if raw.isalpha():  # most words: cannot be an id that has digits
+            if own and not own_has_digit and raw == own:
+                continue
+            words.append(raw)
+            continue
         if own and id_form(raw) == own:
             continue
         words.extend(_WORD.findall(raw))
