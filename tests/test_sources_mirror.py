@@ -183,3 +183,9 @@ def test_server_that_hangs_times_out(tmp_path: Path) -> None:
         for conn in held:
             conn.close()
         listener.close()
+
+
+def test_cli_refuses_a_url_that_is_not_http(tmp_path: Path) -> None:
+    for url in ("ftp://images.example", "http://", "images-api.nasa.gov"):
+        result = CliRunner().invoke(cli, ["--archive", str(tmp_path / "m"), "mirror", url])
+        assert result.exit_code == 2 and "not an http(s) URL" in result.output

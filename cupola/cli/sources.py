@@ -37,10 +37,16 @@ def mirror(state: State, url: str, query: str | None, center: str | None, media_
     Resumable: run it again after an interruption and it goes on from the last stored page. Run it
     again later and it fetches only what changed. Exit 1 when some pages could not be fetched.
     """
+    import httpx
+
     from cupola.mirror import mirror as run_mirror
     from cupola.sources.mirror import MirrorSettings
 
-    if not url.startswith(("http://", "https://")):
+    try:
+        host = httpx.URL(url).host if url.startswith(("http://", "https://")) else ""
+    except httpx.InvalidURL:
+        host = ""
+    if not host:
         raise UsageError(f"not an http(s) URL: {url!r}", hint="e.g. https://images-api.nasa.gov")
     if year_start and year_end and year_start > year_end:
         raise UsageError("--year-start is after --year-end")
