@@ -68,6 +68,7 @@ def series_tokens(record: Record) -> list[str] | None:
     text = _DAMAGED_APOSTROPHE.sub("'", text.lower())
     own = id_form(record.id)
     own_has_digit = any(ch.isdigit() for ch in own)
+    own_starts = {own[:1], record.id.lower()[:1]}  # a token naming the id starts like it
     words = []
     for raw in _RAW_TOKEN.findall(text):
         if raw.isalpha():  # most words: cannot be an id that has digits
@@ -75,17 +76,27 @@ def series_tokens(record: Record) -> list[str] | None:
                 continue
             words.append(raw)
             continue
-        if own and id_form(raw) == own:
+        if own and raw.lstrip("0")[:1] in own_starts and id_form(raw) == own:
             continue
         words.extend(_WORD.findall(raw))
     if len(words) < MIN_WORDS or " ".join(words) in GENERIC:
         return None
-    if sum(1 for w in words if w.isalpha() and w not in _FILLER) < MIN_REAL_WORDS:
+    if not _enough_real_words(words):
         return None  # camera or catalogue strings: "NASA 2071129 83.3F"
     del words[MAX_WORDS:]
     if own and id_form(" ".join(words)) == own:
         return None
     return words
+
+
+def _enough_real_words(words: list[str]) -> bool:
+    real = 0
+    for word in words:
+        if word.isalpha() and word not in _FILLER:
+            real += 1
+            if real >= MIN_REAL_WORDS:
+                return True
+    return False
 
 
 def shingles(words: list[str]) -> set[str]:
