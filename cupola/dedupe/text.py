@@ -37,7 +37,7 @@ GENERIC = {
 _FILLER = {"nasa", "image", "images", "photo", "photos", "photograph", "picture", "the", "a", "an", "of", "and",
            "jpg", "jpeg", "tif", "png", "copy", "file", "img", "dsc", "frame"}
 _WORD = re.compile(r"[a-z0-9]+")
-_RAW_TOKEN = re.compile(r"[a-z0-9][a-z0-9._/-]*[a-z0-9]|[a-z0-9]")
+_RAW_TOKEN = re.compile(r"[a-z0-9][a-z0-9_./-]*[a-z0-9]|[a-z0-9]")
 _ID_PARTS = re.compile(r"[a-z]+|\d+")
 _DAMAGED_APOSTROPHE = re.compile(r"(?<=[a-z])\?(?=[a-z])")
 _GLUED = re.compile(r"^([a-z]{2,})\d+[a-z]?$")
@@ -84,7 +84,7 @@ def series_tokens(record: Record) -> list[str] | None:
     if not _enough_real_words(words):
         return None  # camera or catalogue strings: "NASA 2071129 83.3F"
     del words[MAX_WORDS:]
-    if own and id_form(" ".join(words)) == own:
+    if own and len(words) <= 12 and id_form(" ".join(words)) == own:
         return None
     return words
 
