@@ -17,7 +17,8 @@ from cupola.archive import Archive
 from cupola.model import Notice, RawItem, Record, Rejection
 from cupola.normalise import to_record
 from cupola.pipeline import AFTER_STEPS, RECORD_STEPS, StepContext, load_steps
-from cupola.sources import read_inputs
+from cupola.sources import SourceEvent, read_inputs
+from cupola.sources._options import reader_options
 
 log = logging.getLogger("cupola")
 BATCH_SIZE = 2000
@@ -51,14 +52,27 @@ def ingest(archive: Archive, paths: Iterable[str | Path], *, kind: str | None = 
            options: dict[str, Any] | None = None,
            progress: Callable[[str, int, int | None], None] | None = None,
            batch_size: int = BATCH_SIZE) -> IngestReport:
-    """Read every input, store what is good, reject what is not (with where and why)."""
+    """Read every input path, store what is good, reject what is not (with where and why).
+
+    ``options`` reach the record and after steps (``no_vectors``, ``no_thumbnails``, ``skip_steps``...)
+    and the source readers (``mapping`` for CSV/JSONL columns).
+    """
+    with reader_options(options):
+        return ingest_events(archive, read_inputs(paths, kind), options=options, progress=progress,
+                             batch_size=batch_size)
+
+
+def ingest_events(archive: Archive, events: Iterable[SourceEvent], *, options: dict[str, Any] | None = None,
+                  progress: Callable[[str, int, int | None], None] | None = None,
+                  batch_size: int = BATCH_SIZE) -> IngestReport:
+    """The same pipeline fed by any iterable of source events (a fetched page, a mirror, a replay)."""
     started = time.perf_counter()
     context = StepContext(archive.path, dict(options or {}), progress)
     record_steps = load_steps(RECORD_STEPS) if not context.options.get("raw_only") else []
     report = IngestReport()
     with archive.writing():
         batch: list[tuple[Record, str]] = []
-        for event in read_inputs(paths, kind):
+        for event in events:
             if isinstance(event, Rejection):
                 report.rejected.append(event)
                 continue

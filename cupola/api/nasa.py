@@ -6,6 +6,7 @@ the same collection+json answers (paging links included) and NASA's ``{"reason":
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -68,29 +69,27 @@ def search_request(params: dict[str, str], max_page_size: int) -> tuple[str, dic
     return given.get("q", ""), filters, page, page_size
 
 
-def every_record(archive: Any, text: str, filters: dict[str, list[str]] | None, wanted: int
+def every_record(archive: Any, text: str, filters: dict[str, list[str]] | None, page: int, page_size: int
                  ) -> tuple[list[str], int, dict[str, Record]]:
-    """The first ``wanted`` matching ids with duplicate clusters expanded in place, the total, and the
-    records the search already loaded (cluster representatives).
-
-    images-api lists every record, so the members of a collapsed cluster follow its representative.
-    """
+    """One images-api page: every matching record in rank order (duplicates are not collapsed, as at
+    NASA), the total, and the records loaded."""
     from cupola.search.service import MAX_LIMIT, search
 
-    ids: dict[str, None] = {}  # ordered set
+    ids: list[str] = []
     loaded: dict[str, Record] = {}
-    page, total = 1, 0
-    while len(ids) < wanted:
-        result = search(archive, text, limit=MAX_LIMIT if wanted > MAX_LIMIT else max(wanted, 1), page=page,
-                        mode="keyword", facets=False, expand=True, filters=filters)
+    total = 0
+    step = math.gcd(page_size, MAX_LIMIT)  # search pages of this size tile the requested page exactly
+    first = (page - 1) * page_size // step + 1
+    for search_page in range(first, first + page_size // step):
+        result = search(archive, text, limit=step, page=search_page, mode="keyword", facets=False,
+                        filters=filters, collapse_clusters=False)
         total = result.total
         for hit in result.hits:
             loaded[hit.id] = hit.record
-            ids.update(dict.fromkeys((hit.id, *hit.members)))
-        if not result.hits or page * result.limit >= result.total:
+            ids.append(hit.id)
+        if len(result.hits) < step:
             break
-        page += 1
-    return list(ids), max(total, len(ids)), loaded
+    return ids, total, loaded
 
 
 def _search_body(request: Request, params: list[tuple[str, str]], text: str, filters: dict[str, list[str]],
@@ -101,9 +100,7 @@ def _search_body(request: Request, params: list[tuple[str, str]], text: str, fil
         raise ApiError(400, f"Maximum number of search results have been displayed "
                             f"(page * page_size may not pass {max_results}); refine your search.")
     archive = state.archive()
-    ids, total, records = every_record(archive, text, filters, page * page_size)
-    chunk = ids[(page - 1) * page_size: page * page_size]
-    records.update(archive.get_many([i for i in chunk if i not in records]))
+    chunk, total, records = every_record(archive, text, filters, page, page_size)
     base = base_url(request)
     last_page = max(1, -(-min(total, max_results) // page_size))
     items = [cj.item(base, records[i]) for i in chunk if i in records]
@@ -189,7 +186,7 @@ def album_members(request: Request, name: str) -> list[str]:
     if not words:
         return []
     wanted = name.strip().lower()
-    candidates, _total, _loaded = every_record(archive, f'"{words}"', None,
+    candidates, _total, _loaded = every_record(archive, f'"{words}"', None, 1,
                                                state_of(request).settings["max_results"])
     found: list[str] = []
     for start in range(0, len(candidates), 500):

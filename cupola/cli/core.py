@@ -45,10 +45,7 @@ def ingest(state: State, paths: tuple[str, ...], demo: bool, kind: str | None, n
     progress = Progress()
     options = {"no_vectors": no_vectors, "no_thumbnails": no_thumbnails, "mapping": mapping}
     try:
-        from cupola.sources._options import reader_options  # --map, --no-thumbnails reach the readers
-
-        with reader_options(options):
-            report = run_ingest(archive, inputs, kind=kind, options=options, progress=progress)
+        report = run_ingest(archive, inputs, kind=kind, options=options, progress=progress)
     finally:
         progress.close()
     if as_json:

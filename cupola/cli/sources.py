@@ -84,7 +84,7 @@ def mirror(state: State, url: str, query: str | None, center: str | None, media_
 @click.pass_obj
 def ingest_page(state: State, urls: tuple[str, ...], timeout: float, as_json: bool) -> None:
     """Fetch gallery pages by URL (timeout, 64 MB limit) and ingest their photo items."""
-    from cupola.ingest_stream import ingest_events
+    from cupola.ingest import ingest_events
     from cupola.sources.pages import fetch_page
 
     archive = state.archive(create=True)

@@ -75,8 +75,12 @@ class SearchResult:
 
 
 def search(archive: Archive, query: str | None, *, limit: int = 20, page: int = 1, mode: str = "keyword",
-           facets: bool = True, expand: bool = False, filters: dict[str, list[str]] | None = None) -> SearchResult:
-    """Search the archive. Any query string is valid; bad paging values are a UsageError."""
+           facets: bool = True, expand: bool = False, filters: dict[str, list[str]] | None = None,
+           collapse_clusters: bool = True) -> SearchResult:
+    """Search the archive. Any query string is valid; bad paging values are a UsageError.
+
+    ``collapse_clusters=False`` lists every record in rank order (what images-api clients expect).
+    """
     started = time.perf_counter()
     if mode not in MODES:
         raise UsageError(f"unknown search mode {mode!r}", hint=f"choose one of: {', '.join(MODES)}")
@@ -108,13 +112,15 @@ def search(archive: Archive, query: str | None, *, limit: int = 20, page: int = 
         else:
             ranked, total = _fused(archive, index, searcher, parsed, built, mode, max(depth, HYBRID_DEPTH),
                                    clusters, corrections)
+        if not collapse_clusters:
+            clusters = dict.fromkeys((i for i, _ in ranked), None)
         hits, complete = _collapse_and_page(archive, ranked, clusters, offset, limit, expand)
         if complete or len(ranked) < depth or mode != "keyword":
             break
         depth *= 4
     if built.fuzzy_words:
         notes.append("matched approximately: " + ", ".join(built.fuzzy_words))
-    if mode == "keyword":
+    if mode == "keyword" and collapse_clusters:
         total = _collapsed_total(searcher, built.query, total)
     facet_counts = _facets(searcher, built.query) if facets else {}
     return SearchResult(query or "", mode, total, page, limit, hits, facet_counts, parsed,

@@ -29,6 +29,7 @@ class SourceReader:
 
 
 _READERS: dict[str, SourceReader] = {}
+_DISCOVERED = False
 
 
 def register(reader: SourceReader) -> SourceReader:
@@ -37,7 +38,10 @@ def register(reader: SourceReader) -> SourceReader:
 
 
 def readers() -> dict[str, SourceReader]:
-    if not _READERS:
+    """Every registered reader (all reader modules in this package are imported once, on first use)."""
+    global _DISCOVERED
+    if not _DISCOVERED:
+        _DISCOVERED = True
         import importlib
         import pkgutil
 

@@ -1,7 +1,7 @@
 """The ingest options readers may need (``--map`` for CSV/JSONL, ``--no-thumbnails`` for photo folders).
 
-``read_inputs(paths, kind)`` passes no options to readers, so the CLI sets them for the duration of one
-ingest with ``reader_options(options)`` and a reader reads them with ``option(name)``.
+``cupola.ingest.ingest`` sets the user's options for the duration of one ingest with
+``reader_options(options)``, and a reader reads them with ``option(name)``.
 """
 
 from __future__ import annotations
@@ -17,9 +17,7 @@ _OPTIONS: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar
 
 @contextlib.contextmanager
 def reader_options(options: dict[str, Any] | None) -> Iterator[None]:
-    from cupola.sources._registry import load_all_readers
 
-    load_all_readers()
     token = _OPTIONS.set(dict(options or {}))
     try:
         yield

@@ -16,7 +16,6 @@ from typing import Any
 
 from cupola.model import Provenance, RawItem, Rejection
 from cupola.sources import SourceEvent, SourceReader, register
-from cupola.sources._registry import load_all_readers
 from cupola.sources.nasa_json import _open, _suffix, decode
 
 KIND = "apod"
@@ -99,4 +98,3 @@ def read(path: Path) -> Iterator[SourceEvent]:
 
 
 register(SourceReader(KIND, read, sniff, priority=40))
-load_all_readers()

@@ -13,7 +13,6 @@ from pathlib import Path
 
 from cupola.model import Provenance, RawItem, Rejection
 from cupola.sources import SourceEvent, SourceReader, register
-from cupola.sources._registry import load_all_readers
 from cupola.sources.nasa_json import _open, decode
 
 KIND = "astro_photo"
@@ -46,4 +45,3 @@ def read(path: Path) -> Iterator[SourceEvent]:
 
 
 register(SourceReader(KIND, read, sniff, priority=25))
-load_all_readers()

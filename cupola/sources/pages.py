@@ -20,7 +20,6 @@ from selectolax.lexbor import LexborHTMLParser
 from cupola.errors import SourceError
 from cupola.model import Provenance, RawItem, Rejection
 from cupola.sources import SourceEvent, SourceReader, _html_items, _text_items, register
-from cupola.sources._registry import load_all_readers
 from cupola.sources.nasa_json import decode
 
 KIND = "page"
@@ -170,4 +169,3 @@ def fetch_page(url: str, *, timeout: float = FETCH_TIMEOUT, max_bytes: int = MAX
 
 
 register(SourceReader(KIND, read, sniff, priority=60))
-load_all_readers()

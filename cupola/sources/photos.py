@@ -25,7 +25,6 @@ from cupola.model import Notice, Provenance, RawItem, Rejection
 from cupola.sources import SourceEvent, SourceReader, _walk, detect, register
 from cupola.sources._options import option
 from cupola.sources._photo_metadata import read_metadata
-from cupola.sources._registry import load_all_readers
 
 KIND = "photo"
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".jpe", ".png", ".tif", ".tiff", ".webp"}
@@ -122,4 +121,3 @@ def read(path: Path) -> Iterator[SourceEvent]:
 
 
 register(SourceReader(KIND, read, sniff, handles_directories=True, priority=20))
-load_all_readers()

@@ -22,7 +22,6 @@ from cupola.errors import UsageError
 from cupola.model import Notice, Provenance, RawItem, Rejection
 from cupola.sources import SourceEvent, SourceReader, register
 from cupola.sources._options import option, reader_options
-from cupola.sources._registry import load_all_readers
 from cupola.sources.nasa_json import _open, _suffix, decode
 
 KIND = "tabular"
@@ -192,4 +191,3 @@ def _read_json_lines(path: Path, text: str, fetched_at: str) -> Iterator[SourceE
 
 
 register(SourceReader(KIND, read, sniff, priority=30))
-load_all_readers()
