@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections import Counter
+from pathlib import Path
 
 from conftest import RAW_CRAWL_1969, SAMPLE
 from hypothesis import HealthCheck, given, settings
@@ -162,3 +163,23 @@ def test_spelling_correction_uses_the_archive_vocabulary(sample_archive):
     typo = search(sample_archive, "saturn lanch", limit=10)
     right = search(sample_archive, "saturn launch", limit=10)
     assert [h.id for h in typo.hits][:5] == [h.id for h in right.hits][:5]
+
+
+def test_bounding_box_filter_on_catalogue_positions(tmp_path):
+    import csv
+
+    from cupola.archive import Archive
+    from cupola.ingest import ingest
+
+    rows = Path(__file__).parent / "fixtures" / "sources"
+    sources = [rows / "ISS005_rows.csv", rows / "STS126_rows.csv"]
+    archive = Archive.open(tmp_path / "geo")
+    ingest(archive, sources, options={"no_vectors": True, "skip_steps": ["dedupe", "embed"]})
+    points = [(float(r[1]), float(r[2])) for s in sources for r in csv.reader(s.open()) if len(r) == 3]
+    west, south, east, north = 40.0, 30.0, 60.0, 50.0
+    inside = sum(1 for lat, lon in points if south <= lat <= north and west <= lon <= east)
+    assert 0 < inside < len(points)
+    result = search(archive, f"bbox:{west},{south},{east},{north}", limit=100)
+    assert result.total == inside
+    assert all(south <= h.record.lat <= north and west <= h.record.lon <= east for h in result.hits)
+    assert search(archive, "bbox:not,a,box,x", limit=1).parsed.bbox is None  # a bad box is plain text

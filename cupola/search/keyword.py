@@ -106,6 +106,15 @@ def filter_clauses(index: tantivy.Index, parsed: ParsedQuery) -> list[tuple[Occu
                            for v in values if _SAFE.sub(" ", v).strip()]
                 if options:
                     clauses.append((occur, Query.boolean_query(options)))
+    if parsed.bbox:
+        west, south, east, north = parsed.bbox
+        clauses.append((Occur.Must, Query.range_query(schema, "lat", tantivy.FieldType.Float, south, north)))
+        if west <= east:
+            clauses.append((Occur.Must, Query.range_query(schema, "lon", tantivy.FieldType.Float, west, east)))
+        else:  # the box crosses the antimeridian
+            clauses.append((Occur.Must, Query.boolean_query([
+                (Occur.Should, Query.range_query(schema, "lon", tantivy.FieldType.Float, west, 180.0)),
+                (Occur.Should, Query.range_query(schema, "lon", tantivy.FieldType.Float, -180.0, east))])))
     if parsed.year_range:
         lo, hi = parsed.year_range
         clauses.append((Occur.Must, Query.range_query(schema, "year", tantivy.FieldType.Integer, lo, hi)))

@@ -8,6 +8,7 @@
                       mission:"Apollo 11"  vehicle:columbia  place:florida  org:esa  event:spacewalk
                       photographer:ingalls  location:"cape canaveral"  id:as11-40-5903  source:apod
     years and dates   year:1969  year:1969..1972  date:1969-07-16..1969-07-24  date:1969-07  date:..1970-01-01
+    map area          bbox:west,south,east,north   (degrees; records with lat/lon inside)
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ FIELD_ALIASES = {
     "photographer": "photographer", "secondary_creator": "secondary_creator", "creator": "secondary_creator",
     "location": "location", "id": "nasa_id", "nasa_id": "nasa_id", "source": "source",
     "title": "title", "description": "description", "caption": "description", "cluster": "cluster_id",
-    "year": "year", "date": "date",
+    "year": "year", "date": "date", "bbox": "bbox",
 }
 
 _TOKEN = re.compile(r'''(?P<neg>-)?(?:(?P<field>[A-Za-z_]+):(?:"(?P<fq>[^"]*)"|(?P<fv>[^\s"]+))|"(?P<phrase>[^"]*)"|(?P<word>[^\s"]+))''')
@@ -49,6 +50,7 @@ class ParsedQuery:
     excluded: list[str] = field(default_factory=list)  # words or phrases
     filters: dict[str, list[str]] = field(default_factory=dict)
     excluded_filters: dict[str, list[str]] = field(default_factory=dict)
+    bbox: tuple[float, float, float, float] | None = None  # west, south, east, north (degrees)
     year_range: tuple[int | None, int | None] | None = None
     date_range: tuple[int | None, int | None] | None = None  # yyyymmdd, inclusive
 
@@ -104,6 +106,17 @@ def parse_year_range(value: str) -> tuple[int | None, int | None] | None:
     return None
 
 
+def parse_bbox(value: str) -> tuple[float, float, float, float] | None:
+    """'west,south,east,north' in degrees (longitude, latitude), e.g. bbox:-100,20,-80,35."""
+    try:
+        west, south, east, north = (float(part) for part in value.split(","))
+    except ValueError:
+        return None
+    if not (-180 <= west <= 180 and -180 <= east <= 180 and -90 <= south <= north <= 90):
+        return None
+    return west, south, east, north
+
+
 def _merge_range(old, new):
     if old is None:
         return new
@@ -131,7 +144,10 @@ def parse(text: str | None) -> ParsedQuery:
             if canonical == "date" and not negative and (days := parse_date_range(value)):
                 query.date_range = _merge_range(query.date_range, days)
                 continue
-            if canonical and canonical not in ("year", "date") and value.strip():
+            if canonical == "bbox" and not negative and (box := parse_bbox(value)):
+                query.bbox = box
+                continue
+            if canonical and canonical not in ("year", "date", "bbox") and value.strip():
                 query.add_filter(canonical, value.strip(), negative)
                 continue
             _add_text(query, f"{name} {value}", negative)  # not a filter after all: plain words

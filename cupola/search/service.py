@@ -20,7 +20,7 @@ from cupola.model import Record
 from cupola.search import keyword, spelling
 from cupola.search.collapse import collapse
 from cupola.search.fusion import fusion_weights, reciprocal_rank_fusion
-from cupola.search.query import ParsedQuery, parse
+from cupola.search.query import ParsedQuery, parse, parse_bbox
 
 log = logging.getLogger("cupola")
 MODES = ("keyword", "semantic", "hybrid")
@@ -92,6 +92,8 @@ def search(archive: Archive, query: str | None, *, limit: int = 20, page: int = 
         for value in values:
             if name in ("year_start", "year_end"):
                 _apply_year(parsed, name, value)
+            elif name == "bbox":
+                parsed.bbox = parse_bbox(value) or parsed.bbox
             else:
                 parsed.add_filter(name, value)
     index = open_index(archive)
