@@ -107,3 +107,12 @@ def test_picker_spreads_over_groups_then_avoids_lookalikes_and_clusters():
                   caption=lambda x: x[0])
     assert [x[0] for x in chosen["a"]] == ["a1", "a3"]  # a2 looks like a1: the flag goes first
     assert [x[0] for x in chosen["b"]] == ["b2"]  # b1 shares a1's cluster
+
+
+def test_crew_lists_each_person_once_but_matches_every_spelling():
+    from cupola.galleries.subject import resolve_mission
+
+    subject = resolve_mission("STS-61")
+    surnames = [name.split()[-1] for name in subject.crew]
+    assert len(surnames) == len(set(surnames)) == 8  # the KB lists Musgrave twice (Story, Franklin)
+    assert {"Story Musgrave", "Franklin Musgrave"} <= set(subject.matching_crew())

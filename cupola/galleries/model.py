@@ -26,6 +26,10 @@ class Subject:
     crew: list[str] = field(default_factory=list)
     aliases: list[str] = field(default_factory=list)
     vehicles: list[str] = field(default_factory=list)
+    crew_variants: list[str] = field(default_factory=list)  # every spelling the KB lists (for matching)
+
+    def matching_crew(self) -> list[str]:
+        return list(dict.fromkeys([*self.crew, *self.crew_variants]))
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "kind": self.kind, "dates": {"start": self.start, "end": self.end},

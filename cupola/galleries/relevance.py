@@ -95,7 +95,7 @@ def belonging(record: Record, subject: Subject) -> tuple[float, bool]:
         score += 1.5
     if any(k.lower() in lowered for k in record.keywords):
         score += 1.0
-    crew = {c.lower() for c in subject.crew}
+    crew = {c.lower() for c in subject.matching_crew()}
     named = {str(e.get("name", "")).lower() for e in record.entities if e.get("kind") == "person"} & crew
     score += 0.75 * min(len(named), 2)
     if others and not by_number:

@@ -71,10 +71,10 @@ def build_query(index: tantivy.Index, subject: Subject) -> tantivy.Query:
         for field in ("other", "caption", "title"):
             should.append((Occur.Should, Query.boost_query(Query.term_query(schema, field, token), 3.0)))
     flight = window(subject)
-    if flight is not None and subject.crew:
+    if flight is not None and subject.matching_crew():
         crew: list[tuple[Occur, tantivy.Query]] = [
-            (Occur.Should, Query.term_set_query(schema, "person_l", [c.lower() for c in subject.crew]))]
-        for person in subject.crew:
+            (Occur.Should, Query.term_set_query(schema, "person_l", [c.lower() for c in subject.matching_crew()]))]
+        for person in subject.matching_crew():
             phrase = _phrase(index, person)
             if phrase is not None:
                 crew.append((Occur.Should, phrase))

@@ -7,6 +7,7 @@ retrospective) unless its photo number says it was taken on the flight.
 
 from __future__ import annotations
 
+import difflib
 from datetime import date, timedelta
 
 from cupola.errors import NotFound
@@ -34,7 +35,31 @@ def resolve_mission(name: str) -> Subject:
     if mission is None:
         raise UnknownSubject(name, kb.suggest_missions(name, 3))
     return Subject(name=mission.name, kind=mission.kind, start=mission.start, end=mission.end or mission.start,
-                   crew=list(mission.crew), aliases=list(mission.aliases), vehicles=list(mission.vehicles))
+                   crew=_distinct_crew(list(mission.crew)), aliases=list(mission.aliases),
+                   vehicles=list(mission.vehicles), crew_variants=list(mission.crew))
+
+
+def _distinct_crew(names: list[str]) -> list[str]:
+    """One name per person: the KB may list a crew member under two spellings ("Samantha Cristoforetti",
+    "Samantha Cristofretti"; "Story Musgrave", "Franklin Musgrave"). Names whose surnames nearly agree
+    are one person; the spelling the KB knows from more missions wins."""
+    from cupola.enrich import kb
+
+    def weight(name: str) -> int:
+        person = kb.lookup_person(name)
+        return len(person.missions) if person is not None else 0
+
+    groups: list[list[str]] = []
+    for name in names:
+        surname = name.split()[-1].lower() if name.split() else name.lower()
+        for group in groups:
+            other = group[0].split()[-1].lower()
+            if difflib.SequenceMatcher(None, surname, other).ratio() >= 0.85:
+                group.append(name)
+                break
+        else:
+            groups.append([name])
+    return [max(group, key=lambda n: (weight(n), -group.index(n))) for group in groups]
 
 
 def parse_day(value: str | None) -> date | None:
