@@ -116,3 +116,16 @@ def test_crew_lists_each_person_once_but_matches_every_spelling():
     surnames = [name.split()[-1] for name in subject.crew]
     assert len(surnames) == len(set(surnames)) == 8  # the KB lists Musgrave twice (Story, Franklin)
     assert {"Story Musgrave", "Franklin Musgrave"} <= set(subject.matching_crew())
+
+
+def test_caption_repeats_no_heading_but_keeps_a_sentence_whole():
+    caption = ("The prime crew of the Apollo 11 lunar landing mission relaxes on the deck of the NASA Motor Vessel "
+               "Retriever prior to participating in water egress training in the Gulf of Mexico. Left to right, are "
+               "astronauts Edwin E. Aldrin Jr., Neil A. Armstrong and Michael Collins.")
+    long_first = make_item(Record("S69-34882", "nasa", title="S69-34882", caption=caption, assets=AS11.assets))
+    assert long_first.heading == "The prime crew of the Apollo 11 lunar landing mission relaxes"
+    assert long_first.caption.startswith("The prime crew")  # a heading cut mid-sentence leaves the caption whole
+    short = "Liftoff of Apollo 11 from Pad 39A. " + caption
+    item = make_item(Record("S69-39957", "nasa", title="S69-39957", caption=short, assets=AS11.assets))
+    assert item.heading == "Liftoff of Apollo 11 from Pad 39A"
+    assert item.caption.startswith("The prime crew")  # the sentence used as heading is not printed twice
