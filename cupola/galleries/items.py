@@ -24,7 +24,7 @@ _DATELINE = re.compile(  # "KENNEDY SPACE CENTER, FLA. -- ", "CAPE CANAVERAL, Fl
     r"^\s*[A-Z][A-Z .,'’]{3,60}(?:,\s*[A-Z][a-z]{1,6}\.?)?\s[-–—]{1,3}\s+(?=\S)")
 _ABBREVIATIONS = {"jr", "sr", "dr", "st", "mt", "no", "vs", "lt", "col", "gen", "capt", "cmdr", "fla", "calif",
                   "mr", "mrs", "ms", "sgt", "maj", "adm", "inc", "co", "corp", "approx", "fig", "u.s", "a.m", "p.m"}
-_SENTENCE_END = re.compile(r"(?<=[a-z0-9)\"'”’])[.!?](?=\s+[A-Z0-9\"“(])")
+_SENTENCE_END = re.compile(r"(?<=[A-Za-z0-9)\"'”’])[.!?](?=\s+[A-Z0-9\"“(])")
 _SPACE = re.compile(r"\s+")
 _NASA_LONG = re.compile(r"\bNASA or National Aeronautics and Space Administration\b|"
                         r"\bNational Aeronautics and Space Administration\b")
