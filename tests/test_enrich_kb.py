@@ -10,6 +10,7 @@ from cupola.enrich import kb
 @pytest.mark.parametrize("alias, name", [
     ("Gemini IV", "Gemini 4"), ("Gemini 4", "Gemini 4"), ("GT-4", "Gemini 4"),
     ("MA-6", "Mercury-Atlas 6"), ("Mercury-Atlas 6", "Mercury-Atlas 6"), ("Friendship 7 mission", "Mercury-Atlas 6"),
+    ("Friendship 7", "Mercury-Atlas 6"), ("Liberty Bell 7", "Mercury-Redstone 4"),
     ("STS-41-C", "STS-41C"), ("STS 41C", "STS-41C"),
     ("Soyuz TMA18", "Soyuz TMA-18"), ("Soyuz TMA-18", "Soyuz TMA-18"),
     ("SpaceX Crew-1", "SpaceX Crew-1"), ("Crew-1", "SpaceX Crew-1"),

@@ -92,6 +92,8 @@ def lookup_mission(name: str) -> Mission | None:
     mission = index.get(mission_key(name))
     if mission is None:
         mission = index.get(mission_key(canonical_mission(name)))
+    if mission is None:  # a flight named by its craft: "Friendship 7" is the Friendship 7 mission
+        mission = index.get(mission_key(f"{name.strip()} mission"))
     return mission
 
 
