@@ -76,7 +76,8 @@ class Archive:
                     migrate(conn)  # quick and transactional; a reader may do it too
                 except sqlite3.OperationalError as err:
                     raise ArchiveError(f"archive needs a schema upgrade and cannot be written ({err})",
-                                       where=str(root), hint="open it once with write access, e.g. `cupola stats`")
+                                       where=str(root),
+                                       hint="open it once with write access, e.g. `cupola stats`") from err
         except sqlite3.DatabaseError as err:
             raise ArchiveError(f"not a readable Cupola archive ({err})", where=str(db),
                                hint="check the path; restore the file from a backup if it is damaged") from err
