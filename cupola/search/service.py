@@ -15,8 +15,9 @@ import tantivy
 
 from cupola.archive import Archive
 from cupola.errors import UsageError
-from cupola.index.keyword import FACET_FIELDS, open_index
+from cupola.index.keyword import open_index
 from cupola.model import Record
+from cupola.search import facets as facets_module
 from cupola.search import keyword, spelling
 from cupola.search.collapse import collapse
 from cupola.search.fusion import fusion_weights, reciprocal_rank_fusion
@@ -25,8 +26,6 @@ from cupola.search.query import ParsedQuery, parse, parse_bbox
 log = logging.getLogger("cupola")
 MODES = ("keyword", "semantic", "hybrid")
 MAX_LIMIT = 500
-FACET_SIZES = {"year": 300, "keyword": 30}
-DEFAULT_FACET_SIZE = 20
 HYBRID_DEPTH = 200
 
 
@@ -103,6 +102,7 @@ def search(archive: Archive, query: str | None, *, limit: int = 20, page: int = 
     if corrections:
         notes.append("also matched: " + ", ".join(f"{c} (for {w!r})" for w, c in corrections.items()))
     built = keyword.build(index, searcher, parsed, corrections=corrections)
+    pending = facets_module.PendingFacets(searcher, built.query) if facets else None
     if mode != "keyword" and not parsed.has_text:
         mode = "keyword"  # nothing to embed: a filter-only or empty query
     offset = (page - 1) * limit
@@ -123,8 +123,12 @@ def search(archive: Archive, query: str | None, *, limit: int = 20, page: int = 
     if built.fuzzy_words:
         notes.append("matched approximately: " + ", ".join(built.fuzzy_words))
     if mode == "keyword" and collapse_clusters:
-        total = _collapsed_total(searcher, built.query, total)
-    facet_counts = _facets(searcher, built.query) if facets else {}
+        total = facets_module.collapsed_total(searcher, built.query, total)
+    facet_counts: dict[str, dict[str, int]] = {}
+    if pending is not None:
+        if pending.query is not built.query:  # the words were relaxed or respelled: count what was shown
+            pending = facets_module.PendingFacets(searcher, built.query)
+        facet_counts = pending.result()
     return SearchResult(query or "", mode, total, page, limit, hits, facet_counts, parsed,
                         (time.perf_counter() - started) * 1000, notes)
 
@@ -239,69 +243,6 @@ def _collapse_and_page(archive: Archive, ranked: list[tuple[str, float]], cluste
         cluster = record.cluster if record.cluster and record.cluster.get("size", 1) > 1 else None
         hits.append(Hit(kept.id, kept.score, record, cluster, kept.matched if expand and cluster else []))
     return hits, len(chosen) >= offset + limit
-
-
-def _rep_query(query: tantivy.Query, representative: bool) -> tantivy.Query:
-    from tantivy import Occur, Query
-
-    value = 1 if representative else 0
-    rep = Query.range_query(searcher_schema(), "cluster_rep", tantivy.FieldType.Integer, value, value)
-    return Query.boolean_query([(Occur.Must, query), (Occur.Must, rep)])
-
-
-def searcher_schema() -> tantivy.Schema:
-    from cupola.index.keyword import build_schema
-
-    global _SCHEMA
-    if _SCHEMA is None:
-        _SCHEMA = build_schema()
-    return _SCHEMA
-
-
-_SCHEMA: tantivy.Schema | None = None
-
-
-def _cluster_ids(searcher: tantivy.Searcher, query: tantivy.Query) -> set[str]:
-    result = searcher.aggregate(query, {"c": {"terms": {"field": "cluster_id", "size": 1_000_000}}})
-    return {str(b["key"]) for b in result.get("c", {}).get("buckets", [])}
-
-
-def _collapsed_total(searcher: tantivy.Searcher, query: tantivy.Query, raw_total: int) -> int:
-    """Photos, not copies: representatives matched, plus clusters matched only through a member."""
-    if raw_total == 0 or not _has_members(searcher):
-        return raw_total
-    representatives = searcher.search(_rep_query(query, True), limit=1, count=True).count
-    if representatives == raw_total:
-        return raw_total
-    try:
-        only_members = _cluster_ids(searcher, _rep_query(query, False)) - _cluster_ids(searcher, _rep_query(query, True))
-    except ValueError:
-        return raw_total
-    return representatives + len(only_members)
-
-
-def _has_members(searcher: tantivy.Searcher) -> bool:
-    from tantivy import Query
-
-    rep0 = Query.range_query(searcher_schema(), "cluster_rep", tantivy.FieldType.Integer, 0, 0)
-    return searcher.search(rep0, limit=1, count=True).count > 0
-
-
-def _facets(searcher: tantivy.Searcher, query: tantivy.Query) -> dict[str, dict[str, int]]:
-    spec = {name: {"terms": {"field": name, "size": FACET_SIZES.get(name, DEFAULT_FACET_SIZE)}}
-            for name in FACET_FIELDS}
-    try:
-        result = searcher.aggregate(_rep_query(query, True), spec)  # count photos, not copies
-    except ValueError as err:  # an empty index has no columns yet
-        log.debug("facet aggregation failed: %s", err)
-        return {name: {} for name in FACET_FIELDS}
-    out: dict[str, dict[str, int]] = {}
-    for name in FACET_FIELDS:
-        buckets = result.get(name, {}).get("buckets", [])
-        out[name] = {str(b["key"]): int(b["doc_count"]) for b in buckets}
-    if "year" in out:
-        out["year"] = dict(sorted(out["year"].items()))
-    return out
 
 
 def default_mode(archive: Archive) -> str:
