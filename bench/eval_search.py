@@ -64,12 +64,16 @@ def metrics(ranked: list[str], q: dict[str, Any]) -> dict[str, float]:
         collapsed[key] = max(collapsed.get(key, 0), grade)
     ideal_dup = dcg(sorted(collapsed.values(), reverse=True)[:10])
     relevant = {r for r, g in judged.items() if g == 2}
+    condensed = [judged[r] for r in ranked if r in judged][:10]  # unjudged results removed (README)
+    unjudged = sum(1 for r in top if r not in judged)
     return {
         "ndcg10": dcg(gains) / ideal if ideal else 0.0,
         "p10": sum(1 for g in gains if g == 2) / 10,
         "recall50": len(relevant & set(ranked[:DEPTH])) / len(relevant) if relevant else 0.0,
         "dup_ndcg10": dcg(dup_gains) / ideal_dup if ideal_dup else 0.0,
         "dup_slots": float(dup_slots),
+        "judged_ndcg10": dcg(condensed) / ideal if ideal else 0.0,
+        "unjudged10": float(unjudged),
     }
 
 
@@ -196,14 +200,14 @@ def variant_runner(archive, ids: list[str], variant: str, max_tokens: int | None
 
 
 # -- report -------------------------------------------------------------------------------------
-COLUMNS = ("ndcg10", "p10", "recall50", "dup_ndcg10", "dup_slots")
+COLUMNS = ("ndcg10", "p10", "recall50", "dup_ndcg10", "dup_slots", "judged_ndcg10", "unjudged10")
 
 
 def table(title: str, rows: dict[str, dict[str, float]]) -> None:
     print(f"\n{title}")
-    print(f"{'':42s}" + "".join(f"{c:>12s}" for c in COLUMNS))
+    print(f"{'':42s}" + "".join(f"{c:>14s}" for c in COLUMNS))
     for name, values in rows.items():
-        print(f"{name:42s}" + "".join(f"{values.get(c, float('nan')):12.3f}" for c in COLUMNS))
+        print(f"{name:42s}" + "".join(f"{values.get(c, float('nan')):14.3f}" for c in COLUMNS))
 
 
 def evaluate(queries: list[dict[str, Any]], runs: dict[str, Any]) -> dict[str, Any]:
