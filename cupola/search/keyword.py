@@ -178,7 +178,7 @@ def build(index: tantivy.Index, searcher: tantivy.Searcher, parsed: ParsedQuery,
         clause = _text_clause(index, word)
         if word in corrections:  # the archive never uses this word: accept its likely spelling too
             clause = Query.boolean_query([(Occur.Should, clause),
-                                          (Occur.Should, _text_clause(index, corrections[word], 0.9))])
+                                          (Occur.Should, _text_clause(index, corrections[word]))])
         elif (fuzzy and FUZZY_MIN_LENGTH <= len(word) <= FUZZY_MAX_LENGTH and not word.isdigit()
                 and not _known(searcher, index, word)):
             fuzzy_words.append(word)

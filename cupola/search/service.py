@@ -198,7 +198,7 @@ def _fused(archive: Archive, index: tantivy.Index, searcher: tantivy.Searcher, p
         relaxed_count = more.count
     phrase_matches = 0
     if len(parsed.words) > 1 and not parsed.phrases and strict.count:
-        phrase = keyword._text_clause(index, " ".join(parsed.words))
+        phrase = keyword._text_clause(index, " ".join(corrections.get(w, w) for w in parsed.words))
         phrase_matches = searcher.search(phrase, limit=1, count=True).count
     weights = fusion_weights(strict.count, len(parsed.words) + len(parsed.phrases), phrase_matches)
     fused = reciprocal_rank_fusion([lexical, semantic], weights)
