@@ -106,7 +106,7 @@ async def record_similar(request: Request, record_id: str,
 
     def compute() -> dict[str, Any]:
         archive = state_of(request).archive()
-        found = similar_to(archive, record_id)
+        found = similar_to(archive, record_id, k=limit)
         pairs = [(p[0], p[1]) if isinstance(p, (tuple, list)) else (p, None) for p in list(found)[:limit]]
         records = archive.get_many([i for i, _ in pairs])
         base = base_url(request)
