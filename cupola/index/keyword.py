@@ -170,7 +170,7 @@ def _write_meta(directory: Path, seq: int) -> None:
 
 def _index_records(index: tantivy.Index, archive: Archive, since: int, delete_first: bool,
                    directory: Path) -> int:
-    writer = index.writer(WRITER_HEAP, 2)
+    writer = index.writer(WRITER_HEAP, 1)  # one thread: documents keep archive order, so ties rank the same after a rebuild
     count = 0
     words: Counter = Counter()
     try:
