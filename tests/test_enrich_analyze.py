@@ -172,3 +172,14 @@ def test_people_forms(text, people):
 ])
 def test_columbia_by_context_and_date(text, vehicle):
     assert analyze(text)["vehicles"] == [vehicle]
+
+
+def test_instrument_names_that_start_with_a_given_name_are_not_people():
+    # Phrases as published in the NASA library (New Horizons and AMS captions).
+    texts = ["Four images from New Horizons Long Range Reconnaissance Imager LORRI were combined with color "
+             "data from the spacecraft Ralph instrument.",
+             "Houston We Have a Podcast, Episode 117, \u201cAlpha Magnetic Spectrometer: The Science\u201d"]
+    for text in texts:
+        assert analyze(text)["people"] == []
+    nickname = 'In the background (center) is Thomas R. "Randy" Galloway, with the Space Station team.'
+    assert analyze(nickname)["people"] == ["Thomas Galloway"]

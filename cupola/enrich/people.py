@@ -256,6 +256,13 @@ def _person(text: str, run: list[Token]) -> tuple[int, int, str, float] | None:
     full_surname = " ".join(particles + [surname])
     canonical = _nicknames().get((fold(given), fold(surname))) or f"{given} {full_surname}"
     person = kb.lookup_person(canonical)
+    if person is None and not (titled or strong) and not known_surname:
+        # An unknown name whose middle words are neither initials nor given names is a phrase that
+        # starts with a word that can be a name: "Long Range Reconnaissance Imager", "Alpha Magnetic
+        # Spectrometer".
+        middle = [t for t in tokens[1:-1] if t not in _PARTICLES and t[:1] not in "\"'(\u201c"]
+        if any(not _is_initial(t) and fold(t) not in given_set for t in middle):
+            return None
     if person is not None and fold(person.name) == fold(canonical) and person.name != canonical:
         canonical = person.name  # the KB's spelling where only accents differ
     confidence = 0.95 if person is not None else (0.8 if titled or known_surname else 0.65)
