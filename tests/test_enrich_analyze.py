@@ -179,6 +179,8 @@ def test_instrument_names_that_start_with_a_given_name_are_not_people():
     texts = ["Four images from New Horizons Long Range Reconnaissance Imager LORRI were combined with color "
              "data from the spacecraft Ralph instrument.",
              "Houston We Have a Podcast, Episode 117, \u201cAlpha Magnetic Spectrometer: The Science\u201d"]
+    texts += ["Hillary Montes, a range of mountains on Pluto, seen by New Horizons.",  # a feature, not a person
+              "An Earthly view of Pluto's moon Charon."]  # an article, not a given name
     for text in texts:
         assert analyze(text)["people"] == []
     nickname = 'In the background (center) is Thomas R. "Randy" Galloway, with the Space Station team.'

@@ -52,8 +52,12 @@ STRONG_TITLES = {"dr.", "dr", "mr.", "mrs.", "ms.", "miss", "president", "senato
                  "prof.", "professor", "administrator", "taikonaut", "u.s.", "lady"}
 _NOT_GIVEN = {"san", "santa", "los", "las", "new", "fort", "port", "saint", "st", "mount", "lake", "cape",
               "sierra", "rio", "el", "la", "le", "des", "great", "little", "big", "old", "north", "south",
-              "east", "west", "upper", "lower", "grand", "palm", "glen", "mission", "flight", "space"}
+              "east", "west", "upper", "lower", "grand", "palm", "glen", "mission", "flight", "space",
+              "an", "a", "the", "our", "its", "their", "his", "her"}
 _NOT_NAME = {
+    # names of features on other worlds (IAU descriptor terms): "Hillary Montes", "Sputnik Planitia"
+    "montes", "mons", "planitia", "planum", "regio", "chasma", "chasmata", "fossae",
+    "vallis", "valles", "terra", "dorsa", "dorsum", "rupes", "patera", "linea", "lineae", "macula",
     "space", "center", "centre", "flight", "station", "shuttle", "facility", "building", "base", "air",
     "force", "laboratory", "module", "mission", "complex", "pad", "launch", "research", "test", "lunar",
     "command", "service", "program", "project", "telescope", "ocean", "sea", "river", "bay", "island",
