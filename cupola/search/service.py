@@ -193,6 +193,8 @@ def _fused(archive: Archive, index: tantivy.Index, searcher: tantivy.Searcher, p
     if len(lexical) < depth and len(parsed.words) + len(parsed.phrases) + len(parsed.prefixes) > 1:
         relaxed = keyword.build(index, searcher, parsed, relaxed=True, fuzzy=True, corrections=corrections)
         more = searcher.search(relaxed.query, limit=depth)
+        if strict.count == 0:  # facets and totals then describe the any-word matches that were shown
+            built.query, built.relaxed = relaxed.query, True
         seen = {i for i, _ in lexical}
         lexical += [(i, s) for i, s in _ids(searcher, more.hits, clusters) if i not in seen][: depth - len(lexical)]
         relaxed_count = more.count
