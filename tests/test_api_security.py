@@ -134,3 +134,15 @@ def test_head_answers_like_get_without_a_body(api):
         assert head.status_code == get.status_code == 200
         assert head.headers["content-type"] == get.headers["content-type"]
         assert head.content == b""
+
+
+def test_archive_relative_asset_paths_reach_only_renditions(tmp_path):
+    from cupola.api.files import safe_local_path
+
+    (tmp_path / "thumbs" / "ab").mkdir(parents=True)
+    assert safe_local_path(tmp_path, "thumbs/ab/x.jpg") == (tmp_path / "thumbs" / "ab" / "x.jpg").resolve()
+    assert safe_local_path(tmp_path, "cupola.db") is None
+    assert safe_local_path(tmp_path, "index/data/meta.json") is None
+    assert safe_local_path(tmp_path, "thumbs/../cupola.db") is None
+    assert safe_local_path(tmp_path, "thumbs/ab/notes.txt") is None
+    assert safe_local_path(tmp_path, "/etc/passwd") is None

@@ -30,6 +30,7 @@ PLACEHOLDER_SVG = (
     '<text x="160" y="205" fill="#8a96ad" font-family="sans-serif" font-size="14" text-anchor="middle">'
     'no image</text></svg>')
 MEDIA_PREFIXES = ("image/", "video/", "audio/")
+RENDITION_FOLDERS = ("thumbs", "medium")
 
 
 def placeholder() -> Response:
@@ -40,12 +41,12 @@ def safe_local_path(archive_root: Path, value: str) -> Path | None:
     """The file an asset ``path`` names, or None when it is outside what may be served."""
     root = archive_root.resolve()
     candidate = Path(value)
-    if not candidate.is_absolute():
+    if not candidate.is_absolute():  # generated renditions only: never the database or the indexes
         resolved = (root / candidate).resolve()
-        if not resolved.is_relative_to(root):
+        if not any(resolved.is_relative_to(root / folder) for folder in RENDITION_FOLDERS):
             return None
-        return resolved
-    resolved = candidate.resolve()
+    else:
+        resolved = candidate.resolve()
     kind, _ = mimetypes.guess_type(resolved.name)
     if not kind or not kind.startswith(MEDIA_PREFIXES):
         return None
