@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from cupola.cli.common import Progress, State, print_json
 from cupola.errors import NotFound, UsageError
+
+if TYPE_CHECKING:
+    from cupola.ingest import IngestReport
 
 MAX_LISTED = 50
 
@@ -48,6 +52,12 @@ def ingest(state: State, paths: tuple[str, ...], demo: bool, kind: str | None, n
         report = run_ingest(archive, inputs, kind=kind, options=options, progress=progress)
     finally:
         progress.close()
+    finish_ingest(report, as_json)
+
+
+def finish_ingest(report: IngestReport, as_json: bool) -> None:
+    """Print an ingest report (summary, notes, rejections with file:line) and exit 1 if anything was
+    rejected: the contract of every command that ingests."""
     if as_json:
         print_json(report.to_dict())
     else:

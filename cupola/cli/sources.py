@@ -84,21 +84,13 @@ def mirror(state: State, url: str, query: str | None, center: str | None, media_
 @click.pass_obj
 def ingest_page(state: State, urls: tuple[str, ...], timeout: float, as_json: bool) -> None:
     """Fetch gallery pages by URL (timeout, 64 MB limit) and ingest their photo items."""
+    from cupola.cli.core import finish_ingest
     from cupola.ingest import ingest_events
     from cupola.sources.pages import fetch_page
 
     archive = state.archive(create=True)
     events = (event for url in urls for event in fetch_page(url, timeout=timeout))
-    report = ingest_events(archive, events, options={})
-    if as_json:
-        print_json(report.to_dict())
-    else:
-        click.echo(f"added {report.added}, updated {report.updated}, unchanged {report.unchanged}, "
-                   f"rejected {len(report.rejected)}")
-        for rejection in report.rejected[:MAX_LISTED]:
-            click.echo(f"rejected: {rejection}", err=True)
-    if report.rejected:
-        raise SystemExit(1)
+    finish_ingest(ingest_events(archive, events, options={}), as_json)
 
 
 def register(cli: click.Group) -> None:

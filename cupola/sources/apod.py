@@ -16,7 +16,7 @@ from typing import Any
 
 from cupola.model import Provenance, RawItem, Rejection
 from cupola.sources import SourceEvent, SourceReader, register
-from cupola.sources.nasa_json import _open, _suffix, decode
+from cupola.sources._files import data_suffix, decode, json_lines, open_input
 
 KIND = "apod"
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -30,12 +30,12 @@ def is_apod_day(value: Any) -> bool:
 
 
 def _head(path: Path, size: int = 65536) -> str:
-    with _open(path) as handle:
+    with open_input(path) as handle:
         return decode(handle.read(size))[0]
 
 
 def sniff(path: Path) -> bool:
-    if not path.is_file() or _suffix(path) not in {".json", ".jsonl", ".ndjson", ".jsonlines"}:
+    if not path.is_file() or data_suffix(path) not in {".json", ".jsonl", ".ndjson", ".jsonlines"}:
         return False
     head = _head(path).lstrip()
     if '"date"' not in head or ('"explanation"' not in head and '"service_version"' not in head):
@@ -71,7 +71,7 @@ def _event(value: Any, path: Path, line: int | None, item: int | None, fetched_a
 
 def read(path: Path) -> Iterator[SourceEvent]:
     fetched_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    with _open(path) as handle:
+    with open_input(path) as handle:
         raw = handle.read()
     text = decode(raw)[0]
     try:
@@ -79,16 +79,12 @@ def read(path: Path) -> Iterator[SourceEvent]:
     except json.JSONDecodeError:
         doc = None
     if doc is None:  # JSON Lines
-        for number, line in enumerate(text.split("\n"), start=1):
-            if not line.strip():
-                continue
-            try:
-                value = json.loads(line)
-            except json.JSONDecodeError as err:
-                yield Rejection(str(path), number, f"malformed JSON ({err.msg} at column {err.colno}); "
-                                "fix or remove this line")
-                continue
-            yield _event(value, path, number, None, fetched_at)
+        for event in json_lines(path, text.split("\n")):
+            if isinstance(event, Rejection):
+                yield event
+            else:
+                number, value = event
+                yield _event(value, path, number, None, fetched_at)
         return
     if isinstance(doc, dict) and not is_apod_day(doc):
         doc = list(doc.values())  # keyed by date

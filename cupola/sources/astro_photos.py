@@ -13,7 +13,7 @@ from pathlib import Path
 
 from cupola.model import Provenance, RawItem, Rejection
 from cupola.sources import SourceEvent, SourceReader, register
-from cupola.sources.nasa_json import _open, decode
+from cupola.sources._files import decode, open_input
 
 KIND = "astro_photo"
 ROW = re.compile(r"^\s*(?P<id>(?P<mission>[A-Za-z]{2,5}\d{1,4}[A-Za-z]?)-(?P<roll>[A-Za-z]{1,3})-(?P<frame>\d{1,7})"
@@ -23,14 +23,14 @@ ROW = re.compile(r"^\s*(?P<id>(?P<mission>[A-Za-z]{2,5}\d{1,4}[A-Za-z]?)-(?P<rol
 def sniff(path: Path) -> bool:
     if not path.is_file() or path.suffix.lower() not in {".csv", ".txt", ".gz"}:
         return False
-    with _open(path) as handle:
+    with open_input(path) as handle:
         first = decode(handle.readline(4096))[0]
     return bool(ROW.match(first))
 
 
 def read(path: Path) -> Iterator[SourceEvent]:
     fetched_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    with _open(path) as handle:
+    with open_input(path) as handle:
         text = decode(handle.read())[0]
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():

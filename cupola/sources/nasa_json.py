@@ -9,17 +9,15 @@ A truncated search response gives up the complete items it still holds and a rej
 
 from __future__ import annotations
 
-import gzip
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from cupola.model import Notice, Provenance, RawItem, Rejection
 from cupola.sources import SourceEvent, SourceReader, register
+from cupola.sources._files import data_suffix, decode, json_lines, open_input
 
 KIND = "nasa_json"
 SUFFIXES = {".json", ".jsonl", ".ndjson", ".jsonlines"}
@@ -31,30 +29,8 @@ def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _suffix(path: Path) -> str:
-    """The JSON suffix, looking through a .gz ('x.jsonl.gz' -> '.jsonl')."""
-    suffixes = [s.lower() for s in path.suffixes]
-    if suffixes and suffixes[-1] == ".gz":
-        suffixes = suffixes[:-1]
-    return suffixes[-1] if suffixes else ""
-
-
-def _open(path: Path):
-    return gzip.open(path, "rb") if path.suffix.lower() == ".gz" else path.open("rb")
-
-
 def sniff(path: Path) -> bool:
-    return path.is_file() and _suffix(path) in SUFFIXES
-
-
-def decode(raw: bytes) -> tuple[str, str | None]:
-    """UTF-8 (with or without BOM); otherwise Windows-1252 with a note saying so."""
-    try:
-        return raw.decode("utf-8-sig"), None
-    except UnicodeDecodeError as err:
-        note = (f"not valid UTF-8 (byte {err.start}); read as Windows-1252 — "
-                "check accented characters in these records")
-        return raw.decode("cp1252", errors="replace"), note
+    return path.is_file() and data_suffix(path) in SUFFIXES
 
 
 def _item(data: Any, provenance: Provenance, where_line: int | None, label: str) -> SourceEvent:
@@ -67,26 +43,13 @@ def _item(data: Any, provenance: Provenance, where_line: int | None, label: str)
 
 
 def read_lines(path: Path, fetched_at: str) -> Iterator[SourceEvent]:
-    with _open(path) as handle:
-        for number, raw_line in enumerate(handle, start=1):
-            if not raw_line.strip():
+    with open_input(path) as handle:
+        for event in json_lines(path, handle):
+            if isinstance(event, (Rejection, Notice)):
+                yield event
                 continue
-            try:
-                value = orjson.loads(raw_line)
-            except orjson.JSONDecodeError:
-                value = None
-            if value is None:
-                text, note = decode(raw_line)
-                if note:
-                    yield Notice(str(path), number, note)
-                try:
-                    value = json.loads(text)
-                except json.JSONDecodeError as err:
-                    yield Rejection(str(path), number, f"malformed JSON ({err.msg} at column {err.colno}); "
-                                    "fix or remove this line")
-                    continue
-            provenance = Provenance(KIND, str(path), number, fetched_at)
-            yield _item(value, provenance, number, "line")
+            number, value = event
+            yield _item(value, Provenance(KIND, str(path), number, fetched_at), number, "line")
 
 
 def _salvage_items(text: str, path: Path, fetched_at: str) -> tuple[list[SourceEvent], int]:
@@ -128,13 +91,13 @@ def _items_of(doc: Any, path: Path) -> list[Any] | None:
 
 def read(path: Path) -> Iterator[SourceEvent]:
     fetched_at = _now()
-    if _suffix(path) in LINE_SUFFIXES:
+    if data_suffix(path) in LINE_SUFFIXES:
         if path.stat().st_size == 0:
             yield Rejection(str(path), None, "empty file: nothing to ingest")
             return
         yield from read_lines(path, fetched_at)
         return
-    with _open(path) as handle:
+    with open_input(path) as handle:
         raw = handle.read()
     if not raw.strip():
         yield Rejection(str(path), None, "empty file: nothing to ingest")

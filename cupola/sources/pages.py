@@ -20,7 +20,7 @@ from selectolax.lexbor import LexborHTMLParser
 from cupola.errors import SourceError
 from cupola.model import Provenance, RawItem, Rejection
 from cupola.sources import SourceEvent, SourceReader, _html_items, _text_items, register
-from cupola.sources.nasa_json import decode
+from cupola.sources._files import decode
 
 KIND = "page"
 HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml", ".php", ".asp", ".aspx"}

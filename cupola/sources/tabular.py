@@ -21,8 +21,8 @@ from typing import Any
 from cupola.errors import UsageError
 from cupola.model import Notice, Provenance, RawItem, Rejection
 from cupola.sources import SourceEvent, SourceReader, register
+from cupola.sources._files import data_suffix, decode, json_lines, open_input
 from cupola.sources._options import option, reader_options
-from cupola.sources.nasa_json import _open, _suffix, decode
 
 KIND = "tabular"
 CSV_SUFFIXES = {".csv", ".tsv", ".tab", ".psv"}
@@ -111,11 +111,11 @@ def resolve_mapping(columns: list[str], spec: str | dict[str, str] | None) -> tu
 def sniff(path: Path) -> bool:
     if not path.is_file():
         return False
-    suffix = _suffix(path)
+    suffix = data_suffix(path)
     if suffix in CSV_SUFFIXES:
         return True
     if suffix in JSON_SUFFIXES and _mapping():
-        with _open(path) as handle:
+        with open_input(path) as handle:
             first = decode(handle.readline(1 << 20))[0].strip()
         try:
             row = json.loads(first)
@@ -143,14 +143,14 @@ def _csv_rows(text: str) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
 
 def read(path: Path) -> Iterator[SourceEvent]:
     fetched_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    with _open(path) as handle:
+    with open_input(path) as handle:
         text, note = decode(handle.read())
     if note:
         yield Notice(str(path), None, note)
     if not text.strip():
         yield Rejection(str(path), None, "empty file: nothing to ingest")
         return
-    if _suffix(path) in JSON_SUFFIXES:
+    if data_suffix(path) in JSON_SUFFIXES:
         yield from _read_json_lines(path, text, fetched_at)
         return
     columns, rows = _csv_rows(text)
@@ -171,14 +171,11 @@ def read(path: Path) -> Iterator[SourceEvent]:
 
 def _read_json_lines(path: Path, text: str, fetched_at: str) -> Iterator[SourceEvent]:
     mapping: dict[str, str] | None = None
-    for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
+    for event in json_lines(path, text.split("\n")):
+        if isinstance(event, Rejection):
+            yield event
             continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as err:
-            yield Rejection(str(path), number, f"malformed JSON ({err.msg} at column {err.colno}); fix or remove it")
-            continue
+        number, row = event
         if not isinstance(row, dict):
             yield Rejection(str(path), number, "line is not a JSON object")
             continue
