@@ -7,8 +7,9 @@ still score higher. Phrases match as phrases; exclusions remove; filters restric
 
 from __future__ import annotations
 
+import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import tantivy
 from tantivy import Occur, Query
@@ -34,6 +35,7 @@ PHRASE_FILTERS = {"photographer": "photographer", "secondary_creator": "secondar
 _SAFE = re.compile(r"[\W_]+", re.UNICODE)
 FUZZY_MIN_LENGTH = 4
 FUZZY_MAX_LENGTH = 30
+ALTERNATIVE_BOOST = 0.7  # a thesaurus word or split compound standing in for the typed word scores lower
 
 
 @dataclass
@@ -42,6 +44,7 @@ class BuiltQuery:
     filter_query: tantivy.Query | None  # filters only (for semantic candidates)
     fuzzy_words: list[str]
     relaxed: bool  # words OR'ed instead of AND'ed
+    expansions: dict[str, list[str]] = field(default_factory=dict)  # word -> other forms also matched
 
 
 def _text_clause(index: tantivy.Index, text: str, boost: float = 1.0) -> tantivy.Query:
@@ -156,6 +159,28 @@ def entity_clauses(schema: tantivy.Schema, text: str) -> list[tantivy.Query]:
     return clauses
 
 
+def _idf(searcher: tantivy.Searcher, query: tantivy.Query) -> float:
+    matches = searcher.search(query, limit=1, count=True).count
+    return math.log(1 + (searcher.num_docs - matches + 0.5) / (matches + 0.5))
+
+
+def _with_alternatives(index: tantivy.Index, searcher: tantivy.Searcher, word: str, clause: tantivy.Query,
+                       alternatives: list[str]) -> tantivy.Query:
+    """``word`` or any of its alternatives; a record scores by its best match, not their sum.
+
+    An alternative is weighted to score about ALTERNATIVE_BOOST of what the typed word would: BM25
+    would otherwise let a rare alternative ("touchdown") outscore the common word typed ("landing")."""
+    word_idf = _idf(searcher, clause)
+    options = [clause]
+    for other in alternatives:
+        other_clause = _text_clause(index, other)
+        other_idf = _idf(searcher, other_clause)
+        if other_idf > 0:
+            scale = min(word_idf / other_idf, 1.0) if word_idf > 0 else 1.0
+            options.append(Query.boost_query(other_clause, ALTERNATIVE_BOOST * scale))
+    return Query.disjunction_max_query(options) if len(options) > 1 else clause
+
+
 def _is_year(word: str) -> bool:
     return len(word) == 4 and word.isdigit() and 1900 <= int(word) <= 2100
 
@@ -165,9 +190,11 @@ def _known(searcher: tantivy.Searcher, index: tantivy.Index, word: str) -> bool:
 
 
 def build(index: tantivy.Index, searcher: tantivy.Searcher, parsed: ParsedQuery, *,
-          relaxed: bool = False, fuzzy: bool = False, corrections: dict[str, str] | None = None) -> BuiltQuery:
+          relaxed: bool = False, fuzzy: bool = False, corrections: dict[str, str] | None = None,
+          expansions: dict[str, list[str]] | None = None) -> BuiltQuery:
     """The tantivy query for ``parsed``. With ``fuzzy``, words the index has never seen match approximately
-    (callers first try without: a typo makes the all-words query come back empty)."""
+    (callers first try without: a typo makes the all-words query come back empty). ``expansions`` gives
+    a word's other forms (``cupola.search.synonyms``): any of them satisfies the word, scored lower."""
     schema = index.schema
     words = [w for w in parsed.words if w.lower() not in STOPWORDS] or list(parsed.words)
     years = [int(w) for w in words if _is_year(w)]
@@ -176,8 +203,11 @@ def build(index: tantivy.Index, searcher: tantivy.Searcher, parsed: ParsedQuery,
     text_clauses: list[tantivy.Query] = []
     fuzzy_words: list[str] = []
     corrections = corrections or {}
+    expansions = expansions or {}
     for word in words:
         clause = _text_clause(index, word)
+        if word in expansions:
+            clause = _with_alternatives(index, searcher, word, clause, expansions[word])
         if word in corrections:  # the archive never uses this word: accept its likely spelling too
             clause = Query.boolean_query([(Occur.Should, clause),
                                           (Occur.Should, _text_clause(index, corrections[word]))])
@@ -209,4 +239,4 @@ def build(index: tantivy.Index, searcher: tantivy.Searcher, parsed: ParsedQuery,
     filter_query = None
     if filters:
         filter_query = Query.boolean_query([(Occur.Must, Query.all_query()), *filters])
-    return BuiltQuery(Query.boolean_query(clauses), filter_query, fuzzy_words, relaxed)
+    return BuiltQuery(Query.boolean_query(clauses), filter_query, fuzzy_words, relaxed, expansions)

@@ -155,10 +155,8 @@ def parse(text: str | None) -> ParsedQuery:
         phrase = match.group("phrase")
         if phrase is not None:
             words = _WORD_CHARS.findall(phrase)
-            if len(words) > 1:
+            if words:  # quoted, even one word is taken as written: no respelling, no other words for it
                 (query.excluded if negative else query.phrases).append(" ".join(words))
-            elif words:
-                (query.excluded if negative else query.words).append(words[0])
             continue
         _add_text(query, match.group("word"), negative)
     return query

@@ -18,7 +18,7 @@ from cupola.errors import UsageError
 from cupola.index.keyword import open_index
 from cupola.model import Record
 from cupola.search import facets as facets_module
-from cupola.search import keyword, spelling
+from cupola.search import keyword, spelling, synonyms
 from cupola.search.collapse import collapse
 from cupola.search.fusion import fusion_weights, reciprocal_rank_fusion
 from cupola.search.query import ParsedQuery, parse, parse_bbox
@@ -98,10 +98,14 @@ def search(archive: Archive, query: str | None, *, limit: int = 20, page: int = 
     index = open_index(archive)
     searcher = index.searcher()
     notes: list[str] = []
-    corrections = spelling.corrections(parsed.words, spelling.load(archive.index_dir))
+    vocabulary = spelling.load(archive.index_dir)
+    corrections = spelling.corrections(parsed.words, vocabulary)
     if corrections:
         notes.append("also matched: " + ", ".join(f"{c} (for {w!r})" for w, c in corrections.items()))
-    built = keyword.build(index, searcher, parsed, corrections=corrections)
+    expansions = synonyms.expansions(parsed.words, vocabulary, searcher.num_docs, corrections)
+    if expansions:
+        notes.append("also matched: " + "; ".join(f"{', '.join(found)} (for {w!r})" for w, found in expansions.items()))
+    built = keyword.build(index, searcher, parsed, corrections=corrections, expansions=expansions)
     pending = facets_module.PendingFacets(searcher, built.query) if facets else None
     if mode != "keyword" and not parsed.has_text:
         mode = "keyword"  # nothing to embed: a filter-only or empty query
@@ -163,12 +167,12 @@ def _keyword_ranked(index: tantivy.Index, searcher: tantivy.Searcher, parsed: Pa
         return [(i, 0.0) for i, _s in _ids(searcher, result.hits, clusters)], result.count
     result = searcher.search(built.query, limit=depth)
     if result.count == 0 and parsed.words:  # a typo? match unknown words approximately
-        fuzzy = keyword.build(index, searcher, parsed, fuzzy=True)
+        fuzzy = keyword.build(index, searcher, parsed, fuzzy=True, expansions=built.expansions)
         if fuzzy.fuzzy_words:
             built.query, built.fuzzy_words = fuzzy.query, fuzzy.fuzzy_words
             result = searcher.search(built.query, limit=depth)
     if result.count == 0 and len(parsed.words) + len(parsed.phrases) + len(parsed.prefixes) > 1:
-        relaxed = keyword.build(index, searcher, parsed, relaxed=True, fuzzy=True)
+        relaxed = keyword.build(index, searcher, parsed, relaxed=True, fuzzy=True, expansions=built.expansions)
         built.query, built.relaxed, built.fuzzy_words = relaxed.query, True, relaxed.fuzzy_words
         result = searcher.search(relaxed.query, limit=depth)
     return _ids(searcher, result.hits, clusters), result.count
@@ -191,7 +195,8 @@ def _fused(archive: Archive, index: tantivy.Index, searcher: tantivy.Searcher, p
     lexical = _ids(searcher, strict.hits, clusters)
     relaxed_count = strict.count
     if len(lexical) < depth and len(parsed.words) + len(parsed.phrases) + len(parsed.prefixes) > 1:
-        relaxed = keyword.build(index, searcher, parsed, relaxed=True, fuzzy=True, corrections=corrections)
+        relaxed = keyword.build(index, searcher, parsed, relaxed=True, fuzzy=True, corrections=corrections,
+                                expansions=built.expansions)
         more = searcher.search(relaxed.query, limit=depth)
         if strict.count == 0:  # facets and totals then describe the any-word matches that were shown
             built.query, built.relaxed = relaxed.query, True
@@ -202,7 +207,11 @@ def _fused(archive: Archive, index: tantivy.Index, searcher: tantivy.Searcher, p
     if len(parsed.words) > 1 and not parsed.phrases and strict.count:
         phrase = keyword._text_clause(index, " ".join(corrections.get(w, w) for w in parsed.words))
         phrase_matches = searcher.search(phrase, limit=1, count=True).count
-    weights = fusion_weights(strict.count, len(parsed.words) + len(parsed.phrases), phrase_matches)
+    literal = strict.count
+    if built.expansions and strict.count:  # do the typed words themselves all occur somewhere?
+        typed = keyword.build(index, searcher, parsed, corrections=corrections)
+        literal = searcher.search(typed.query, limit=1, count=True).count
+    weights = fusion_weights(literal, len(parsed.words) + len(parsed.phrases), phrase_matches)
     fused = reciprocal_rank_fusion([lexical, semantic], weights)
     return fused, max(relaxed_count, len(fused))
 
