@@ -2,6 +2,7 @@
 
     keys.py            match keys (normalised id, asset URL, sha256, pHash pieces) and their check
     images.py          hash_image(path): sha256 + 256-bit pHash, refusing broken files and bombs
+    progressive.py     progressive JPEGs cut to the first scans a 1/4 or 1/8 scale decode reads
     text.py            series text of a caption, boilerplate rules, near-duplicate similarity
     minhash.py         MinHash LSH band keys (rensa)
     series.py          leader clustering of captions into stacks (in memory and shared rules)

@@ -2,7 +2,8 @@
 
 ``hash_image(path)`` is the helper the asset stage calls for local photos. The perceptual hash is
 imagehash's pHash at ``hash_size=16`` (256 bits), computed on a grey image decoded in JPEG draft mode
-(a few milliseconds per photo). 16x16 is used rather than the common 8x8 because the 64-bit hash
+(a few milliseconds per photo; progressive JPEGs are first cut down to the scans that decode reads, see
+``cupola.dedupe.progressive``). 16x16 is used rather than the common 8x8 because the 64-bit hash
 cannot tell consecutive burst frames from copies: on the real photos in tests/fixtures/dedupe the
 burst pair art002e009013/009014 is 2 bits apart at 8x8 but 12 of 256 at 16x16, while resized and
 recompressed copies stay within 2 of 256. Two hashes name the same photo within ``PHASH_MAX_BITS``.
@@ -14,6 +15,8 @@ Refused inputs (0-byte, truncated, corrupt, decompression bombs above ``MAX_PIXE
 from __future__ import annotations
 
 import hashlib
+import io
+import logging
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,12 +24,14 @@ from pathlib import Path
 import imagehash
 from PIL import Image, UnidentifiedImageError
 
+from cupola.dedupe.progressive import coarse_stream
 from cupola.errors import SourceError
 
 MAX_PIXELS = 150_000_000  # same limit as cupola.assets.image: beyond any real frame or scan
 HASH_SIZE = 16  # 16x16 = 256-bit pHash
 PHASH_MAX_BITS = 6  # copies measured <= 2 of 256 bits apart, burst frames >= 12
 PHASH64_MAX_BITS = 0  # 64-bit hashes (other tools): burst frames can be 2 apart, so exact only
+log = logging.getLogger("cupola")
 _DRAFT_EDGE = 256  # decode at the JPEG scale nearest 256 px: enough detail for a stable 16x16 pHash
 
 
@@ -58,8 +63,6 @@ def hash_image(path: str | Path) -> ImageHashes:
 
 
 def hash_bytes(data: bytes, *, where: str = "<bytes>") -> ImageHashes:
-    import io
-
     digest = hashlib.sha256(data).hexdigest()
     try:
         with warnings.catch_warnings():
@@ -79,17 +82,46 @@ def hash_bytes(data: bytes, *, where: str = "<bytes>") -> ImageHashes:
                            f"{MAX_PIXELS / 1e6:.0f} (possible decompression bomb); refused without decoding",
                            where=where, hint="downscale it first if it is genuine")
     try:
-        if image.format == "JPEG":
-            image.draft("L", (_DRAFT_EDGE, _DRAFT_EDGE))
-        image.load()
-        # pHash reads a (4 * hash_size)^2 grey image; a box filter gets there ten times faster than
-        # imagehash's own Lanczos resize, and every hash here is made the same way
-        side = 4 * HASH_SIZE
-        grey = image.convert("L").resize((side, side), Image.Resampling.BOX)
+        grey = _coarse_grey(image, data) if image.format == "JPEG" else None
+        if grey is None:
+            grey = _grey(image)
     except (OSError, SyntaxError, ValueError) as err:
         raise ImageRefused(f"cannot be decoded ({err})", where=where,
                            hint="the file is truncated or corrupt: copy it again from its source") from None
     return ImageHashes(digest, str(imagehash.phash(grey, hash_size=HASH_SIZE)), width, height)
+
+
+def _grey(image: Image.Image) -> Image.Image:
+    """The (4 * hash_size)^2 grey image pHash reads; JPEGs decoded at the DCT scale nearest 256 px.
+
+    A box filter gets there ten times faster than imagehash's own Lanczos resize, and every hash here
+    is made the same way.
+    """
+    if image.format == "JPEG":
+        image.draft("L", (_DRAFT_EDGE, _DRAFT_EDGE))
+    image.load()
+    side = 4 * HASH_SIZE
+    return image.convert("L").resize((side, side), Image.Resampling.BOX)
+
+
+def _coarse_grey(image: Image.Image, data: bytes) -> Image.Image | None:
+    """A progressive JPEG's grey image from its first scans only; None: decode the whole file instead."""
+    if not image.info.get("progressive"):
+        return None
+    width, height = image.size
+    scale = min(width // _DRAFT_EDGE, height // _DRAFT_EDGE)  # as Pillow's draft picks 8, 4, 2 or 1
+    stream = coarse_stream(data, 8 if scale >= 8 else 4 if scale >= 4 else 1)
+    if stream is None:
+        return None
+    try:
+        coarse = Image.open(io.BytesIO(stream))
+        if coarse.size != image.size:
+            return None
+        grey = _grey(coarse)
+    except (OSError, SyntaxError, ValueError, UnidentifiedImageError) as err:
+        log.debug("coarse decode failed, decoding the whole file: %s", err)
+        return None
+    return grey
 
 
 def phash_distance(a: str, b: str) -> int | None:
