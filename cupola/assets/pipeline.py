@@ -52,25 +52,36 @@ def _size_of(archive_path: Path, rel: str) -> tuple[int | None, int | None]:
         return None, None
 
 
-def _rendition_entries(archive_path: Path, asset: dict[str, Any]) -> list[dict[str, Any]]:
-    sha, width, height = asset["sha256"], asset.get("width"), asset.get("height")
+def _roles(asset: dict[str, Any]) -> list[str]:
+    width, height = asset.get("width"), asset.get("height")
     big = bool(width and height) and needs_medium(width, height, asset.get("bytes") or 0, asset.get("format") or "")
-    roles = ["thumb", "medium"] if big else ["thumb"]
-    sizes: dict[str, tuple[int, int] | None] = {}
-    if not all(renditions.exists(archive_path, role, sha) for role in roles):
+    return ["thumb", "medium"] if big else ["thumb"]
+
+
+def _rendition_entries(archive_path: Path, asset: dict[str, Any], roles: list[str],
+                       known: dict[tuple[str, str], tuple[int, int]]) -> list[dict[str, Any]]:
+    """Write the renditions this asset lacks (from the reader's cached decode, else a new one) and
+    describe them; sizes come from the decode, the stored record (``known``) or the file itself."""
+    sha = asset["sha256"]
+    present = {role: renditions.exists(archive_path, role, sha) for role in roles}
+    cached = renditions.CACHE.take(sha)  # taken either way, so the cache never keeps a rendered photo
+    analysis = cached if cached is not None and cached.thumb is not None else None
+    if not all(present.values()) and analysis is None:
         analysis = _analysis_for(asset)
         if analysis is None:
             return []
-        for role, data, size in (("thumb", analysis.thumb, analysis.thumb_size),
-                                 ("medium", analysis.medium, analysis.medium_size)):
-            if role in roles and data is not None:
-                renditions.write(archive_path, role, sha, data)
-                sizes[role] = size
+    sizes: dict[str, tuple[int, int] | None] = {}
+    if analysis is not None:
+        sizes = {"thumb": analysis.thumb_size, "medium": analysis.medium_size}
+        for role, data in (("thumb", analysis.thumb), ("medium", analysis.medium)):
+            if role in roles and data is not None and not present[role]:
+                renditions.write(archive_path, role, sha, data, checked=True)
+                present[role] = True
     entries = []
     for role in roles:
-        if renditions.exists(archive_path, role, sha):
+        if present[role]:
             rel = renditions.relative_path(role, sha)
-            w, h = sizes.get(role) or _size_of(archive_path, rel)
+            w, h = sizes.get(role) or known.get((role, sha)) or _size_of(archive_path, rel)
             entries.append({"role": role, "path": rel, "width": w, "height": h, "of": sha})
     return entries
 
@@ -128,6 +139,7 @@ def _recent(context: Any) -> OrderedDict[str, Record]:
 
 
 def process_assets(record: Record, context: Any) -> Record:
+    known: dict[tuple[str, str], tuple[int, int]] = {}  # rendition sizes the stored copy describes
     if context.archive_path is not None:
         recent = _recent(context)
         stored = recent.get(record.id)
@@ -138,8 +150,10 @@ def process_assets(record: Record, context: Any) -> Record:
                 log.debug("cannot look up %s: %s", record.id, err)
         if stored is not None and (stored.source != record.source or _local_assets(stored)
                                    or stored.lat is not None):
+            known = {(a["role"], a["of"]): (a["width"], a["height"]) for a in stored.assets
+                     if a.get("of") and a.get("width") and a.get("height")}
             record = merge(record, copy.deepcopy(stored))
-    record = _with_renditions(record, context)
+    record = _with_renditions(record, context, known)
     if context.archive_path is not None:
         recent = _recent(context)
         recent[record.id] = record
@@ -149,14 +163,18 @@ def process_assets(record: Record, context: Any) -> Record:
     return record
 
 
-def _with_renditions(record: Record, context: Any) -> Record:
+def _with_renditions(record: Record, context: Any, known: dict[tuple[str, str], tuple[int, int]]) -> Record:
     local = [a for a in record.assets if a.get("path") and a.get("sha256") and a.get("role") == "orig"]
     if not local or context.options.get("no_thumbnails") or context.archive_path is None:
         return record
     archive_path = Path(context.archive_path)
     have = {(a.get("role"), a.get("of")) for a in record.assets}
     for asset in local:
-        for entry in _rendition_entries(archive_path, asset):
+        roles = _roles(asset)
+        if all((role, asset["sha256"]) in have and renditions.exists(archive_path, role, asset["sha256"])
+               for role in roles):
+            continue  # a copy merged in from the archive: its renditions are described and on disk
+        for entry in _rendition_entries(archive_path, asset, roles, known):
             if (entry["role"], entry["of"]) not in have:
                 record.assets.append(entry)
     return record

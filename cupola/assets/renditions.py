@@ -105,14 +105,25 @@ def exists(archive_path: str | Path, role: str, sha256: str) -> bool:
     return (Path(archive_path) / relative_path(role, sha256)).is_file()
 
 
-def write(archive_path: str | Path, role: str, sha256: str, data: bytes) -> str:
-    """Write one rendition atomically; returns its path relative to the archive."""
+_MADE_DIRS: set[Path] = set()  # rendition folders known to exist (mkdir is a slow system call)
+
+
+def write(archive_path: str | Path, role: str, sha256: str, data: bytes, *, checked: bool = False) -> str:
+    """Write one rendition atomically; returns its path relative to the archive. ``checked``: the
+    caller has just seen that it does not exist."""
     rel = relative_path(role, sha256)
     target = Path(archive_path) / rel
-    if target.is_file():
+    if not checked and target.is_file():
         return rel
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.parent not in _MADE_DIRS:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _MADE_DIRS.add(target.parent)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    tmp.write_bytes(data)
+    try:
+        tmp.write_bytes(data)
+    except FileNotFoundError:  # the folder went away since we made it (archive removed and re-created)
+        _MADE_DIRS.discard(target.parent)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(data)
     os.replace(tmp, target)
     return rel

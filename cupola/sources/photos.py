@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from cupola.assets.image import ImageProblem, analyse, looks_truncated, probe, sha256_of
+from cupola.assets.image import ImageProblem, analyse, keep_decode_memory, looks_truncated, probe, sha256_of
 from cupola.assets.renditions import CACHE
 from cupola.model import Notice, Provenance, RawItem, Rejection
 from cupola.sources import SourceEvent, SourceReader, _walk, detect, register
@@ -32,6 +32,11 @@ IMAGE_SUFFIXES = {".jpg", ".jpeg", ".jpe", ".png", ".tif", ".tiff", ".webp"}
 SIDECAR_SUFFIXES = {".xmp", ".thm", ".ini", ".db", ".ds_store"}
 MAX_FILE_BYTES = 512 * 1024 * 1024
 WORKERS = max(1, min(4, os.cpu_count() or 1))
+# Photos decoded ahead of the consumer. Results come back in order, so the window must hold more than
+# one slow photo's worth of fast ones (a progressive 4.5-megapixel JPEG costs as much as eight
+# 2-megapixel baseline ones) or the other workers idle behind it. The rendered bytes wait in the
+# rendition cache, not here: a window of 32 holds a few hundred KB of metadata.
+LOOKAHEAD = 32
 
 
 def is_image_path(path: Path) -> bool:
@@ -73,7 +78,7 @@ def prepare(path: Path, fetched_at: str, render: bool = True) -> list[SourceEven
         events.append(Notice(where, None, f"{info.format} file is truncated (no end marker): the bottom of "
                                           "the picture is missing; metadata kept — copy it again from its source"))
     try:
-        result = analyse(data, renditions=render)
+        result = analyse(data, renditions=render, info=info)
         facts["phash"] = result.phash
         facts["phash256"] = result.phash256
         if render:
@@ -104,6 +109,7 @@ def _other_file(file: Path) -> Iterator[SourceEvent]:
 def read(path: Path) -> Iterator[SourceEvent]:
     fetched_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     render = not option("no_thumbnails", False)  # read here: worker threads do not see context variables
+    keep_decode_memory()
     if not path.is_dir():
         yield from prepare(path, fetched_at, render)
         return
@@ -114,7 +120,7 @@ def read(path: Path) -> Iterator[SourceEvent]:
                 yield from _other_file(file)
                 continue
             pending.append(pool.submit(prepare, file, fetched_at, render))
-            if len(pending) >= WORKERS * 3:
+            if len(pending) >= max(LOOKAHEAD, WORKERS * 3):
                 yield from pending.popleft().result()
         while pending:
             yield from pending.popleft().result()
