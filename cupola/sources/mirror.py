@@ -1,5 +1,7 @@
 """Network side of the mirror: page through any images-api compatible ``/search`` (NASA's, or another
-Cupola's ``serve``) and yield raw items. No storage here (see ``cupola.mirror``).
+Cupola's ``serve``) and yield raw items. No storage here (see ``cupola.mirror``). A ``Slice`` is one
+search the mirror pages: a range of years, optionally narrowed by media_type/center (``filter_values``
+says which values to try when a year has more results than the server's window).
 
 Polite by construction: one shared client with timeouts, at most ``rate`` requests per second,
 ``concurrency`` pages in flight, retries with exponential backoff on timeouts, connection errors,
@@ -26,6 +28,14 @@ from cupola.model import Provenance, RawItem
 
 log = logging.getLogger("cupola")
 RETRY_STATUS = {408, 425, 429, 500, 502, 503, 504}
+MEDIA_TYPES = ("image", "video", "audio")  # every images-api item has one: an "everything" filter
+# Center codes images.nasa.gov publishes (measured on 24,067 library records: these cover all but 22,
+# which have no center or a one-off value); a slice's own first page adds the values it shows.
+KNOWN_CENTERS = ("JSC", "KSC", "ARC", "MSFC", "JPL", "GRC", "AFRC", "LRC", "HQ", "LARC", "GSFC", "SSC", "MAF",
+                 "WSTF", "NSSC")
+DIMENSIONS = ("media_type", "center")  # the filters a single year over the window is cut by, in order
+OTHERS = "*"  # a dimension value: what the values tried did not reach (the slice paged as a whole)
+UNDATED = {"years": "none"}  # the last pass: the whole search, without years
 
 
 class ServerError(SourceError):
@@ -142,6 +152,49 @@ def _reason(response: httpx.Response) -> str:
     return str(body)[:200]
 
 
+@dataclass
+class Slice:
+    year_start: int
+    year_end: int
+    state: str = "pending"
+    next_page: int = 1
+    total_hits: int | None = None
+    items_seen: int = 0
+    sub: dict[str, str] = field(default_factory=dict)  # media_type / center within one year, or UNDATED
+
+    def params(self, base: dict[str, str]) -> dict[str, str]:
+        out = dict(base)
+        if self.sub != UNDATED:
+            out.update(year_start=str(self.year_start), year_end=str(self.year_end))
+        elif not out:  # images-api wants a search parameter: "every media type" is the whole archive
+            out["media_type"] = ",".join(MEDIA_TYPES)
+        out.update({k: v for k, v in self.sub.items() if k in DIMENSIONS and v != OTHERS})
+        return out
+
+    def contains(self, other: Slice) -> bool:
+        return (self.year_start <= other.year_start and other.year_end <= self.year_end
+                and all(other.sub.get(k) == v for k, v in self.sub.items()))
+
+    def label(self) -> str:
+        if self.sub == UNDATED:
+            return "items without a date"
+        years = str(self.year_start) if self.year_start == self.year_end else f"{self.year_start}-{self.year_end}"
+        return " ".join([years, *(f"{k}={'(others)' if self.sub[k] == OTHERS else self.sub[k]}"
+                                  for k in DIMENSIONS if k in self.sub)])
+
+
+def search_params(query: str | None, center: str | None, media_type: str | None) -> dict[str, str]:
+    params = {"q": query, "center": center, "media_type": media_type}
+    return {k: v.strip() for k, v in params.items() if v and v.strip()}
+
+
+def units_to_check(known: list[Slice]) -> list[Slice]:
+    """What an incremental run checks: a year cut by media_type/center as one slice, other finished ones."""
+    cut = [s for s in known if s.state == "split" and s.year_start == s.year_end]
+    outer = [s for s in cut if not any(o is not s and o.contains(s) for o in cut)]
+    return outer + [s for s in known if s.state == "done" and not any(o.contains(s) for o in outer)]
+
+
 def last_page(total: int | None, settings: MirrorSettings) -> int | None:
     if total is None:
         return None
@@ -181,6 +234,26 @@ def fetch_pages(client: Client, params: dict[str, Any], start_page: int = 1,
                 for future in pending:
                     future.cancel()
                 return
+
+
+def filter_values(dimension: str, page: Page) -> list[str]:
+    """Values worth trying for one images-api filter (``media_type`` or ``center``) to cut a search that
+    has more results than the server pages to: the known ones, then those the page's items show."""
+    known = MEDIA_TYPES if dimension == "media_type" else KNOWN_CENTERS
+    shown = [item["data"][0].get(dimension) for item in page.items
+             if isinstance(item, dict) and isinstance(item.get("data"), list) and item["data"]
+             and isinstance(item["data"][0], dict)]
+    values: dict[str, str] = {}
+    for value in (*known, *sorted(v for v in shown if isinstance(v, str))):
+        if value.strip() and "," not in value:  # a comma would be read as two values
+            values.setdefault(value.strip().lower(), value.strip())
+    return list(values.values())
+
+
+def item_ids(page: Page) -> list[str]:
+    return [str(item["data"][0].get("nasa_id")) for item in page.items
+            if isinstance(item, dict) and isinstance(item.get("data"), list) and item["data"]
+            and isinstance(item["data"][0], dict)]
 
 
 def raw_items(page: Page, server: str) -> list[RawItem]:
