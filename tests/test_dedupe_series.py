@@ -124,3 +124,58 @@ def test_small_chunks_give_the_same_stacks(tmp_path):
     for members in EXPECTED["groups"].values():
         assert len({clusters[m] for m in members}) == 1 and clusters[members[0]] is not None
     assert len({clusters[m[0]] for m in EXPECTED["groups"].values()}) == len(EXPECTED["groups"])
+
+
+def _layout(archive: Archive) -> set[tuple]:
+    """Every stack as (members, kind, size, representative): cluster numbering left out."""
+    stacks: dict[str, list] = {}
+    for record in archive.get_many(archive.ids()).values():
+        if record.cluster:
+            stacks.setdefault(record.cluster["id"], []).append(record)
+    return {(frozenset(r.id for r in members), members[0].cluster["kind"], members[0].cluster["size"],
+             members[0].cluster["representative"]) for members in stacks.values()}
+
+
+def _clustered(path: Path, **options) -> Archive:
+    archive = Archive.open(path)
+    ingest(archive, [RECORDS], options={**OPTIONS, "skip_steps": ["dedupe"]})
+    with archive.writing():
+        update(archive, **options)
+    return archive
+
+
+def test_deferred_refresh_gives_the_same_stacks_as_refreshing_every_chunk(tmp_path):
+    """A big backlog writes record.cluster once at the end; the stacks, kinds, sizes and representatives
+    are those of refreshing after every chunk and of one single chunk, on the real fixture records."""
+    every_chunk = _layout(_clustered(tmp_path / "every", chunk_size=7, defer=False))
+    deferred_archive = _clustered(tmp_path / "deferred", chunk_size=7)  # 130 records > 7: deferred
+    single = _layout(_clustered(tmp_path / "single", chunk_size=10_000))
+    assert every_chunk == _layout(deferred_archive) == single
+    assert len(single) >= len(EXPECTED["groups"])
+    conn = deferred_archive.conn
+    stored = conn.execute("SELECT c.id FROM dedupe_clusters c LEFT JOIN (SELECT cluster_id, count(*) n FROM "
+                          "dedupe_members GROUP BY cluster_id) m ON m.cluster_id = c.id "
+                          "WHERE c.size != coalesce(m.n, 0) OR c.representative IS NULL").fetchall()
+    assert stored == []  # sizes and representatives in the table agree with the members
+    assert deferred_archive.meta("dedupe_refresh_pending") is None
+
+
+def test_deferred_run_that_died_before_writing_is_completed_by_the_next(tmp_path, monkeypatch):
+    import cupola.dedupe.engine as engine
+
+    archive = Archive.open(tmp_path / "died")
+    ingest(archive, [RECORDS], options={**OPTIONS, "skip_steps": ["dedupe"]})
+
+    def killed(_engine):
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patch, archive.writing():
+        patch.setattr(engine, "refresh_clusters", killed)
+        with pytest.raises(KeyboardInterrupt):
+            update(archive, chunk_size=7)
+    assert archive.meta("dedupe_refresh_pending") == "1"
+    with archive.writing():
+        stats = update(archive, chunk_size=7)
+    assert stats.placed == 0  # every record was placed by the run that died; only the writing was left
+    assert _layout(archive) == _layout(_clustered(tmp_path / "clean", chunk_size=7))
+    assert archive.meta("dedupe_refresh_pending") is None

@@ -11,7 +11,8 @@ key, verify, and place it:
 
 A person's split (``apart``) always wins: a record never joins a cluster holding a record it was
 split from. Clusters that changed get their representative and size recomputed, and their members'
-``record.cluster`` is rewritten through ``Archive.replace_data``. Members are never deleted.
+``record.cluster`` is rewritten through ``Archive.replace_data`` (``refresh``: after each chunk, or
+once after the last one when ``defer`` is set). Members are never deleted.
 """
 
 from __future__ import annotations
@@ -24,12 +25,11 @@ from cupola.archive import Archive
 from cupola.dedupe import store
 from cupola.dedupe.keys import StrongKeys, strong_keys, verify_strong
 from cupola.dedupe.minhash import band_keys
-from cupola.dedupe.representative import choose_representative
+from cupola.dedupe.refresh import KIND_RANK
+from cupola.dedupe.refresh import refresh as refresh_clusters
 from cupola.dedupe.series import MAX_STACK, best_seed
 from cupola.dedupe.text import series_tokens
 from cupola.model import Record, content_hash
-
-KIND_RANK = {"record": 0, "photo": 1, "series": 2}
 
 
 @dataclass
@@ -81,7 +81,8 @@ class Engine:
     strongs: dict[str, StrongKeys] = field(default_factory=dict)
     local_keys: dict[int, list[str]] = field(default_factory=dict)
     affected: set[int] = field(default_factory=set)
-    touched: dict[str, Prepared | None] = field(default_factory=dict)
+    touched: dict[str, Prepared | None] = field(default_factory=dict)  # Prepared only when dirty
+    defer: bool = False  # keep cluster sizes current per chunk, write record.cluster in one refresh()
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -114,13 +115,16 @@ class Engine:
                 registered = self._place(p, apart.get(p.record.id, set()), together.get(p.record.id, set()), stats)
                 rows.extend((k, p.record.id) for k in registered)
                 seen_rows.append((p.record.id, p.fingerprint, registered))
-                self.touched[p.record.id] = p
+                self.touched[p.record.id] = p if p.dirty else None
             store.add_keys(self.conn, rows)
             store.save_seen(self.conn, seen_rows)
             stats.placed = len(todo)
-        written, changed = self.refresh()
-        stats.records_written += written
-        stats.clusters_changed += changed
+            if self.defer:  # the next chunk reads sizes (MAX_STACK, which cluster absorbs which)
+                store.save_sizes(self.conn, list(self.sizes))
+        if not self.defer:
+            written, changed = self.refresh()
+            stats.records_written += written
+            stats.clusters_changed += changed
         return stats
 
     def _load(self, todo: list[Prepared]) -> None:
@@ -232,52 +236,4 @@ class Engine:
     # -- writing record.cluster ---------------------------------------------------------------
     def refresh(self) -> tuple[int, int]:
         """Recompute changed clusters and write ``record.cluster`` where it differs. -> (written, clusters)."""
-        desired: dict[str, dict[str, Any] | None] = {}
-        changed = 0
-        with self.archive.transaction():
-            for cluster in sorted(self.affected):
-                member_rows = store.members(self.conn, cluster)
-                if len(member_rows) < 2:
-                    store.drop_cluster(self.conn, cluster)
-                    for row in member_rows:
-                        desired[row[0]] = None
-                        self.member_of.pop(row[0], None)
-                    self.sizes.pop(cluster, None)
-                    continue
-                records = self.archive.get_many([m[0] for m in member_rows])
-                links = [m[1] for m in member_rows if m[1] in KIND_RANK]
-                kind = max(links, key=KIND_RANK.get) if links else "series"
-                rep = choose_representative(list(records.values())).id
-                store.save_cluster(self.conn, cluster, kind, rep, len(member_rows))
-                self.sizes[cluster] = len(member_rows)
-                changed += 1
-                for record_id in records:
-                    desired[record_id] = {"id": store.cluster_name(cluster), "kind": kind, "size": len(member_rows),
-                                          "role": "representative" if record_id == rep else "member",
-                                          "representative": rep}
-        for record_id in self.touched:
-            if record_id not in desired:
-                desired[record_id] = self._current(record_id)
-        records = self.archive.get_many(list(desired))
-        out = []
-        for record_id, record in records.items():
-            prepared = self.touched.get(record_id)
-            if prepared is not None and prepared.dirty:
-                record.assets = prepared.record.assets
-            if record.cluster != desired[record_id] or (prepared is not None and prepared.dirty):
-                record.cluster = desired[record_id]
-                out.append(record)
-        if out:
-            self.archive.replace_data(out)
-        self.affected.clear()
-        self.touched.clear()
-        return len(out), changed
-
-    def _current(self, record_id: str) -> dict[str, Any] | None:
-        row = self.conn.execute("SELECT c.id, c.kind, c.size, c.representative FROM dedupe_members m "
-                                "JOIN dedupe_clusters c ON c.id = m.cluster_id WHERE m.record_id = ?",
-                                (record_id,)).fetchone()
-        if row is None or row[2] < 2:
-            return None
-        return {"id": store.cluster_name(row[0]), "kind": row[1], "size": row[2],
-                "role": "representative" if row[3] == record_id else "member", "representative": row[3]}
+        return refresh_clusters(self)

@@ -4,8 +4,11 @@
 ``seq`` is above its mark (archive meta ``dedupe_seq``), places them in chunks, and moves the mark
 to the archive's ``seq`` after its own writes, so its rewrites of ``record.cluster`` are not taken
 for new changes. Ingesting 1,000 records into a large archive touches those 1,000 and the clusters
-they join, nothing else. ``recluster(archive)`` starts over from scratch (manual overrides are kept
-and applied again).
+they join, nothing else. A backlog of more than one chunk (a first clustering, a recluster) writes
+``record.cluster`` once at the end instead of after every chunk (see ``cupola.dedupe.refresh``); meta
+``dedupe_refresh_pending`` says such a run is under way, and a run that finds it left over (the last
+one died) recomputes every cluster. ``recluster(archive)`` starts over from scratch (manual overrides
+are kept and applied again).
 """
 
 from __future__ import annotations
@@ -18,16 +21,26 @@ from cupola.dedupe.engine import Engine, Stats
 
 log = logging.getLogger("cupola")
 MARK = "dedupe_seq"
+PENDING = "dedupe_refresh_pending"
 CHUNK_SIZE = 5000
 
 
-def update(archive: Archive, *, progress: Any = None, chunk_size: int = CHUNK_SIZE) -> Stats:
-    """Cluster every record changed since the mark. Call inside ``archive.writing()``."""
+def update(archive: Archive, *, progress: Any = None, chunk_size: int = CHUNK_SIZE,
+           defer: bool | None = None) -> Stats:
+    """Cluster every record changed since the mark. Call inside ``archive.writing()``.
+
+    ``defer``: write ``record.cluster`` once after the last chunk (default: when there is more than one
+    chunk) rather than after each; the clusters come out the same.
+    """
     mark = int(archive.meta(MARK, "0") or 0)
     end = archive.max_seq()
     total = archive.conn.execute("SELECT count(*) FROM records WHERE seq > ? AND seq <= ?",
                                  (mark, end)).fetchone()[0]
-    engine = Engine(archive)
+    engine = Engine(archive, defer=total > chunk_size if defer is None else defer)
+    if archive.meta(PENDING, ""):  # a deferred run died before its refresh: recompute every cluster
+        engine.affected.update(c for (c,) in archive.conn.execute("SELECT id FROM dedupe_clusters"))
+    if engine.defer:
+        archive.set_meta(PENDING, "1")
     stats = Stats()
     chunk = []
     for seq, record in archive.iter_records(mark):
@@ -41,9 +54,14 @@ def update(archive: Archive, *, progress: Any = None, chunk_size: int = CHUNK_SI
                 progress("dedupe", stats.seen, total)
     if chunk:
         stats.add(engine.run(chunk))
+    if engine.defer or engine.affected:
+        stats.records_written, stats.clusters_changed = engine.refresh()
     if progress is not None:
         progress("dedupe", stats.seen, total)
     archive.set_meta(MARK, str(archive.max_seq()))
+    if archive.meta(PENDING, ""):
+        with archive.transaction() as conn:
+            conn.execute("DELETE FROM meta WHERE key = ?", (PENDING,))
     return stats
 
 

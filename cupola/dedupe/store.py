@@ -113,6 +113,15 @@ def move_members(conn: sqlite3.Connection, source: int, target: int) -> None:
     conn.execute("DELETE FROM dedupe_clusters WHERE id = ?", (source,))
 
 
+def save_sizes(conn: sqlite3.Connection, cluster_ids: list[int]) -> None:
+    """Store clusters' member counts (what placement reads between chunks when refreshing is deferred)."""
+    for chunk in _chunks(cluster_ids):
+        marks = ",".join("?" * len(chunk))
+        counts = conn.execute(f"SELECT cluster_id, count(*) FROM dedupe_members WHERE cluster_id IN ({marks}) "
+                              "GROUP BY cluster_id", chunk).fetchall()
+        conn.executemany("UPDATE dedupe_clusters SET size = ? WHERE id = ?", [(n, c) for c, n in counts])
+
+
 def save_cluster(conn: sqlite3.Connection, cluster_id: int, kind: str, representative: str, size: int) -> None:
     conn.execute("UPDATE dedupe_clusters SET kind = ?, representative = ?, size = ?, updated_at = ? WHERE id = ?",
                  (kind, representative, size, now(), cluster_id))
