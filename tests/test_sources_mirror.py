@@ -23,8 +23,7 @@ from cupola.ingest import ingest
 from cupola.mirror import mirror
 from cupola.sources.mirror import MirrorSettings
 
-FIXTURES = Path(__file__).parent / "fixtures" / "sources"
-SAMPLE = FIXTURES / "nasa_sample.jsonl"
+SAMPLE = Path(__file__).parent / "fixtures" / "sources" / "nasa_sample.jsonl"
 FAST = {"no_vectors": True}
 # a small window makes the year slicing happen on a small archive (NASA's real window is 10,000)
 SMALL = MirrorSettings(page_size=10, window=30, rate=200, concurrency=2, backoff=0.01, timeout=10)
@@ -40,28 +39,19 @@ def sample_ids() -> set[str]:
     return {row["nasa_id"] for row in sample_rows()}
 
 
-def over_window() -> dict[tuple[str, str], int]:
-    """(year, center) groups of the sample with more records than the small server pages to."""
-    groups = Counter((row["date_created"][:4], row["center"]) for row in sample_rows())
-    return {group: n for group, n in groups.items() if n > WINDOW}
-
-
 @contextlib.contextmanager
 def serving(root: Path, **settings: object) -> Iterator[str]:
     """``cupola serve`` of an archive (its app under uvicorn, in a thread), with its own settings."""
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(create_app(root, **settings), host="127.0.0.1", port=port, log_level="error",
-                            access_log=False)
-    served = uvicorn.Server(config)
+    served = uvicorn.Server(uvicorn.Config(create_app(root, **settings), log_level="error", access_log=False))
     thread = threading.Thread(target=served.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
     while not served.started and time.monotonic() < deadline:
         time.sleep(0.05)
     assert served.started, "cupola serve did not start"
-    yield f"http://127.0.0.1:{port}"
+    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
     served.should_exit = True
     thread.join(10)
 
@@ -227,8 +217,8 @@ def test_a_year_over_the_window_is_cut_by_media_type_then_center(tmp_path: Path,
     archive = Archive.open(tmp_path / "mirror")
     report = mirror(archive, small_window_server, year_start=1940, year_end=2020, settings=TINY, options=FAST)
     assert report.errors == []
-    over = over_window()  # 1998 and 1999 each have more KSC records than the window
-    assert over
+    groups = Counter((row["date_created"][:4], row["center"]) for row in sample_rows())
+    over = {group: n for group, n in groups.items() if n > WINDOW}  # KSC in 1998 and in 1999
     by_id = {row["nasa_id"]: row for row in sample_rows()}
     missing = sample_ids() - ids_in(archive)
     assert 0 < len(missing) <= sum(n - WINDOW for n in over.values())  # only what no filter can reach
@@ -246,8 +236,7 @@ def test_cut_slices_resume_and_are_checked_as_one_year(tmp_path: Path, small_win
     url, years = small_window_server, {"year_start": 1990, "year_end": 2000}
     full = Archive.open(tmp_path / "full")
     assert mirror(full, url, **years, settings=TINY, options=FAST).errors == []
-    real = httpx.HTTPTransport()
-    paged = {"n": 0}
+    real, paged = httpx.HTTPTransport(), {"n": 0}
 
     def flaky(request: httpx.Request) -> httpx.Response:  # the network goes away while cut slices page
         if "center" in request.url.params and request.url.params.get("page") != "1":
@@ -285,8 +274,8 @@ def test_values_not_tried_are_paged_as_the_whole_slice(tmp_path: Path, small_win
     archive = Archive.open(tmp_path / "mirror")
     report = mirror(archive, small_window_server, year_start=1998, year_end=1998, settings=TINY, options=FAST)
     assert report.errors == []
-    rest = [w for w in report.warnings if "have a center other than" in w]
-    assert len(rest) == 1 and rest[0].startswith("1998: ") and f"window ({WINDOW})" in rest[0]
+    (rest,) = [w for w in report.warnings if "have a center other than" in w]
+    assert rest.startswith("1998: ") and f"window ({WINDOW})" in rest
     keys = {bytes(key): state for key, state in archive.conn.execute("SELECT query_key, state FROM mirror_cursors")}
     assert keys[b'{} {"center":"*"}'] == "done"
     assert WINDOW + 1 < len(ids_in(archive)) and ids_in(archive) <= sample_ids()  # more than one window's worth
