@@ -159,9 +159,26 @@ def entity_clauses(schema: tantivy.Schema, text: str) -> list[tantivy.Query]:
     return clauses
 
 
-def _idf(searcher: tantivy.Searcher, query: tantivy.Query) -> float:
-    matches = searcher.search(query, limit=1, count=True).count
-    return math.log(1 + (searcher.num_docs - matches + 0.5) / (matches + 0.5))
+_ANALYZER: tantivy.TextAnalyzer | None = None
+
+
+def _analyzer() -> tantivy.TextAnalyzer:
+    """tantivy's ``en_stem`` chain, so words are looked up as the text fields index them."""
+    global _ANALYZER
+    if _ANALYZER is None:
+        _ANALYZER = (tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple()).filter(tantivy.Filter.remove_long(40))
+                     .filter(tantivy.Filter.lowercase()).filter(tantivy.Filter.stemmer("english")).build())
+    return _ANALYZER
+
+
+def _idf(searcher: tantivy.Searcher, text: str) -> float:
+    """BM25 idf of a word, or an estimate for a phrase (its rarest word), from term statistics only:
+    counting a phrase of common words over a large index would cost more than the search itself."""
+    tokens = _analyzer().analyze(text)
+    if not tokens:
+        return 0.0
+    matches = min(max(searcher.doc_freq(name, token) for name in TEXT_FIELDS) for token in tokens)
+    return math.log(1 + (searcher.num_docs - matches + 0.5) / (matches + 0.5)) if matches else 0.0
 
 
 def _with_alternatives(index: tantivy.Index, searcher: tantivy.Searcher, word: str, clause: tantivy.Query,
@@ -170,11 +187,11 @@ def _with_alternatives(index: tantivy.Index, searcher: tantivy.Searcher, word: s
 
     An alternative is weighted to score about ALTERNATIVE_BOOST of what the typed word would: BM25
     would otherwise let a rare alternative ("touchdown") outscore the common word typed ("landing")."""
-    word_idf = _idf(searcher, clause)
+    word_idf = _idf(searcher, word)
     options = [clause]
     for other in alternatives:
         other_clause = _text_clause(index, other)
-        other_idf = _idf(searcher, other_clause)
+        other_idf = _idf(searcher, other)
         if other_idf > 0:
             scale = min(word_idf / other_idf, 1.0) if word_idf > 0 else 1.0
             options.append(Query.boost_query(other_clause, ALTERNATIVE_BOOST * scale))
