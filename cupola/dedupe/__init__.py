@@ -7,6 +7,7 @@
     minhash.py         MinHash LSH band keys (rensa)
     series.py          leader clustering of captions into stacks (in memory and shared rules)
     engine.py          incremental placement of changed records into clusters
+    refresh.py         recomputing changed clusters and writing record.cluster
     representative.py  which member stands for a cluster
     versions.py        which published version of one record wins (majority / trusted / complete)
     review.py          listing clusters, manual split / merge
