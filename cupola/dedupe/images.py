@@ -24,6 +24,7 @@ from pathlib import Path
 import imagehash
 from PIL import Image, UnidentifiedImageError
 
+from cupola.assets.image import keep_decode_memory
 from cupola.dedupe.progressive import coarse_stream
 from cupola.errors import SourceError
 
@@ -63,6 +64,7 @@ def hash_image(path: str | Path) -> ImageHashes:
 
 
 def hash_bytes(data: bytes, *, where: str = "<bytes>") -> ImageHashes:
+    keep_decode_memory()  # progressive JPEGs: reuse the decoder's buffer instead of faulting it in per image
     digest = hashlib.sha256(data).hexdigest()
     try:
         with warnings.catch_warnings():
