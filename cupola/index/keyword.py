@@ -171,6 +171,7 @@ def _write_meta(directory: Path, seq: int) -> None:
 def _index_records(index: tantivy.Index, archive: Archive, since: int, delete_first: bool,
                    directory: Path) -> int:
     writer = index.writer(WRITER_HEAP, 1)  # one thread: documents keep archive order, so ties rank the same after a rebuild
+    before = index.searcher() if delete_first else None  # the index as it was: which records it already holds
     count = 0
     words: Counter = Counter()
     try:
@@ -178,7 +179,9 @@ def _index_records(index: tantivy.Index, archive: Archive, since: int, delete_fi
             if delete_first:
                 writer.delete_documents_by_term("id", record.id)
             writer.add_document(record_document(record, seq))
-            words.update(spelling.record_words(record))
+            if before is None or not before.doc_freq("id", record.id):
+                # the vocabulary counts records: a record indexed again (enriched, clustered) is counted once
+                words.update(spelling.record_words(record))
             count += 1
         if delete_first:
             for (record_id,) in archive.conn.execute("SELECT id FROM deleted WHERE seq > ?", (since,)):

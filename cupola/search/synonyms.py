@@ -18,14 +18,16 @@ from importlib import resources
 
 THESAURUS = "thesaurus.tsv"
 COMPOUND_MIN_LENGTH = 7  # shorter words split into noise ("stars" = "st ars")
-COMPOUND_RARE = 20  # a word used by fewer records than this may be a compound of two common ones
+# Shares of the archive's records (the vocabulary counts records), so the rules hold at any archive size.
+COMPOUND_RARE_SHARE = 0.0004  # a word used by fewer records than this may be a compound of two common ones
+PART_MIN_SHARE = 0.0005  # ... when both its parts are used by at least this share
+PART_MIN_COUNT = 5  # and by at least this many records (small archives)
 PART_MIN_LENGTH = 3
-PART_MIN_COUNT = 50  # both parts must be common words of the archive
 # A word already used by more than this share of the records finds plenty by itself; alternatives for
 # it mostly reorder what it finds ("shuttle" -> "orbiter", "moon" -> "lunar"), so only rarer words are
 # expanded. Dev queries over the 24k corpus, hybrid nDCG@10 (semantic weight 0.5): every word expanded
-# 0.754, words under 5% of records 0.767, under 2% 0.783, under 1% 0.779, under 0.5% 0.764, none 0.767.
-EXPAND_MAX_SHARE = 0.02
+# 0.754, words under 2.5% of records 0.767, under 1% 0.783, under 0.5% 0.779, under 0.25% 0.764, none 0.767.
+EXPAND_MAX_SHARE = 0.01
 
 
 @cache
@@ -41,18 +43,20 @@ def thesaurus() -> dict[str, tuple[str, ...]]:
     return table
 
 
-def split_compound(word: str, vocabulary: dict[str, int]) -> str | None:
-    """``"earth rise"`` for ``"earthrise"`` when the archive rarely uses the word and often its parts."""
+def split_compound(word: str, vocabulary: dict[str, int], records: int) -> str | None:
+    """``"earth rise"`` for ``"earthrise"`` when the archive (of ``records`` records) rarely uses the word
+    and often its parts."""
     w = word.lower()
     if len(w) < COMPOUND_MIN_LENGTH or not w.isascii() or not w.isalpha() or not vocabulary:
         return None
-    if vocabulary.get(w, 0) >= COMPOUND_RARE:
+    if vocabulary.get(w, 0) >= max(2, COMPOUND_RARE_SHARE * records):
         return None
+    part_min = max(PART_MIN_COUNT, PART_MIN_SHARE * records)
     best, best_count = None, 0
     for cut in range(PART_MIN_LENGTH, len(w) - PART_MIN_LENGTH + 1):
         head, tail = w[:cut], w[cut:]
         common = min(vocabulary.get(head, 0), vocabulary.get(tail, 0))
-        if common >= PART_MIN_COUNT and common > best_count:
+        if common >= part_min and common > best_count:
             best, best_count = f"{head} {tail}", common
     return best
 
@@ -64,7 +68,7 @@ def alternatives(word: str, vocabulary: dict[str, int] | None = None, records: i
     w = word.lower()
     common = records and vocabulary and vocabulary.get(w, 0) > EXPAND_MAX_SHARE * records
     found = [] if common else list(thesaurus().get(w, ()))
-    compound = split_compound(w, vocabulary or {})
+    compound = split_compound(w, vocabulary or {}, records)
     if compound and compound not in found:
         found.append(compound)
     return [a for a in found if a != w]
