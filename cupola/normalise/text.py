@@ -18,7 +18,6 @@ _ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]{2,8});")
 _MOJIBAKE = re.compile("[ÂÃâ][\u0080-\u00bf\u20ac\u201a-\u2122]")
 # "Earth?s", "don?t", "they?re": a question mark between letters stands for a lost apostrophe.
 _QUESTION_APOSTROPHE = re.compile(r"(?<=[A-Za-z])\?(?=(?:s|t|re|ll|ve|d|m)\b)")
-_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b]+")
 # Text with none of these needs no repair beyond trimming (the common case: plain ASCII prose).
 _NEEDS_WORK = re.compile(r"[<&?\r\n\t\u0080-\U0010ffff]|  ")
 _BLANK_LINES = re.compile(r"\n\s*\n\s*(\n\s*)+")
@@ -51,8 +50,9 @@ def clean_text(value: object) -> str:
         text = ftfy.fix_text(text, uncurl_quotes=False)
     if "?" in text:
         text = _QUESTION_APOSTROPHE.sub("\u2019", text)
-    text = _SPACES.sub(" ", text)
-    text = "\n".join(line.strip() for line in text.split("\n"))
+    if "\u200b" in text:  # zero-width space: not whitespace to str.split
+        text = text.replace("\u200b", " ")
+    text = "\n".join(" ".join(line.split()) for line in text.split("\n"))  # spaces, tabs, no-break spaces
     text = _BLANK_LINES.sub("\n\n", text)
     return text.strip()
 
