@@ -3,11 +3,8 @@
     python -m bench.bench_dedupe [--scale 1000000] [--skip hashing,scale,precision,search,incremental]
 
 Figures (targets from issue 4):
-- image hashing, images/s (>= 200): ``hash_image`` (sha256 + 256-bit pHash, draft mode) over the 30 real
-  photos of ../shared/data/photos, 5 rounds, also split into baseline and progressive JPEGs (the six
-  progressive 4.5-megapixel ISS042 frames; decoded from their first scans only, see
-  cupola.dedupe.progressive, and for comparison from the whole file as before), with how far apart the
-  two decodes' hashes are;
+- image hashing, images/s (>= 200): bench/bench_hashing.py (one and two threads, baseline and
+  progressive JPEGs);
 - clustering 1M captions (<= 120 s on 2 cores): a scaled corpus built by recombining real caption text
   (each synthetic caption = three 12-word windows cut from random real captions); 15 % of captions are
   re-published as series (an exact copy, or one word changed), plus 2,000 planted near-duplicate pairs
@@ -39,44 +36,14 @@ import shutil
 import time
 from pathlib import Path
 
+from bench.bench_hashing import bench_hashing
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 RECORDS = SHARED / "data" / "nasa_images" / "records.jsonl"
 OUT = ROOT / "bench" / "out"
 WORK = Path("/tmp/cupola-bench-dedupe")
 OPTIONS = {"raw_only": True, "no_vectors": True}
-
-
-def bench_hashing(rounds: int = 5) -> None:
-    from PIL import Image
-
-    from cupola.dedupe import images
-    from cupola.dedupe.images import hash_image, phash_distance
-
-    photos = sorted((SHARED / "data" / "photos").glob("*.jpg"))
-    progressive = {p for p in photos if Image.open(p).info.get("progressive")}
-
-    def whole_file(path: Path):  # the decode before cupola.dedupe.progressive: every scan
-        saved, images.coarse_stream = images.coarse_stream, lambda data, scale: None
-        try:
-            return hash_image(path)
-        finally:
-            images.coarse_stream = saved
-
-    for label, group, fn in (("all 30", photos, hash_image),
-                             ("baseline JPEG", [p for p in photos if p not in progressive], hash_image),
-                             ("progressive JPEG, first scans only", sorted(progressive), hash_image),
-                             ("progressive JPEG, whole file (before)", sorted(progressive), whole_file)):
-        wall, cpu = time.perf_counter(), time.process_time()
-        for _ in range(rounds):
-            for path in group:
-                fn(path)
-        n = rounds * len(group)
-        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-        print(f"image hashing, {label} ({len(group)} files x {rounds}): {n / wall:.0f} images/s wall, "
-              f"{n / cpu:.0f} images/s CPU ({1000 * cpu / n:.1f} ms/image; target >= 200/s)")
-    gaps = [phash_distance(hash_image(p).phash, whole_file(p).phash) for p in sorted(progressive)]
-    print(f"progressive JPEG pHash, first scans vs whole file: {gaps} bits apart (same photo: <= 6)")
 
 
 def real_texts() -> tuple[list[str], list[list[str] | None], list]:
