@@ -62,7 +62,7 @@ def _record(request: Request, record_id: str) -> Record:
 
 @router.get("/media/{record_id:path}/{position}", summary="A record's local asset (thumbnail, original)")
 async def media(request: Request, record_id: str, position: str) -> Response:
-    if not position.isdigit() and position != "preview":
+    if not (position.isascii() and position.isdigit()) and position != "preview":
         raise ApiError(400, "asset position must be a number or 'preview'")
     record = await run(request, _record, request, record_id)
     if position == "preview":

@@ -39,7 +39,7 @@ def _int_param(params: dict[str, str], name: str, default: int, low: int, high: 
     value = params.get(name, "").strip()
     if not value:
         return default
-    if not value.isdigit() or not low <= int(value) <= high:
+    if not (value.isascii() and value.isdigit()) or not low <= int(value) <= high:  # "²" is a digit, not a number
         raise ApiError(400, f"Invalid {name}: {value!r}; expected a whole number from {low} to {high}.")
     return int(value)
 

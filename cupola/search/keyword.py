@@ -199,7 +199,7 @@ def _with_alternatives(index: tantivy.Index, searcher: tantivy.Searcher, word: s
 
 
 def _is_year(word: str) -> bool:
-    return len(word) == 4 and word.isdigit() and 1900 <= int(word) <= 2100
+    return len(word) == 4 and word.isascii() and word.isdigit() and 1900 <= int(word) <= 2100
 
 
 def _known(searcher: tantivy.Searcher, index: tantivy.Index, word: str) -> bool:

@@ -120,7 +120,7 @@ def _check_content_image(img: LexborNode) -> bool:
         return False
     for dim in ("width", "height"):
         value = img.attributes.get(dim) or ""
-        if value.isdigit() and int(value) < 40:
+        if value.isascii() and value.isdigit() and int(value) < 40:
             return False
     return True
 
