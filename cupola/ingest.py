@@ -16,7 +16,7 @@ from typing import Any
 from cupola.archive import Archive
 from cupola.model import Notice, RawItem, Record, Rejection
 from cupola.normalise import to_record
-from cupola.pipeline import AFTER_STEPS, RECORD_STEPS, StepContext, load_steps
+from cupola.pipeline import AFTER_STEPS, RECORD_STEPS, STORED_STEPS, StepContext, load_steps
 from cupola.sources import SourceEvent, read_inputs
 from cupola.sources._options import reader_options
 
@@ -69,24 +69,30 @@ def ingest_events(archive: Archive, events: Iterable[SourceEvent], *, options: d
     started = time.perf_counter()
     context = StepContext(archive.path, dict(options or {}), progress)
     record_steps = load_steps(RECORD_STEPS) if not context.options.get("raw_only") else []
+    skip = set(context.options.get("skip_steps") or ())
+    stored_steps = [(name, step) for name, step in load_steps(STORED_STEPS) if _stage(name) not in skip]
     report = IngestReport()
     with archive.writing():
-        batch: list[tuple[Record, str]] = []
-        for event in events:
-            if isinstance(event, Rejection):
-                report.rejected.append(event)
-                continue
-            if isinstance(event, Notice):
-                report.notices.append(event)
-                continue
-            record = _normalise(event, report)
-            if record is None:
-                continue
-            batch.append((record, record.content_hash()))
-            if len(batch) >= batch_size:
-                _flush(archive, batch, record_steps, context, report)
-                batch = []
-        _flush(archive, batch, record_steps, context, report)
+        try:
+            batch: list[tuple[Record, str]] = []
+            for event in events:
+                if isinstance(event, Rejection):
+                    report.rejected.append(event)
+                    continue
+                if isinstance(event, Notice):
+                    report.notices.append(event)
+                    continue
+                record = _normalise(event, report)
+                if record is None:
+                    continue
+                batch.append((record, record.content_hash()))
+                if len(batch) >= batch_size:
+                    _flush(archive, batch, record_steps, context, report, stored_steps)
+                    batch = []
+            _flush(archive, batch, record_steps, context, report, stored_steps)
+        except BaseException:
+            _abandon(context)
+            raise
         run_after_steps(archive, context, report.steps)
     report.seconds = time.perf_counter() - started
     return report
@@ -95,13 +101,28 @@ def ingest_events(archive: Archive, events: Iterable[SourceEvent], *, options: d
 def run_after_steps(archive: Archive, context: StepContext, summary: dict[str, Any]) -> None:
     """Bring derived data up to date. ``options["skip_steps"]`` names stages to leave out (e.g. "dedupe")."""
     skip = set(context.options.get("skip_steps") or ())
-    for name, step in load_steps(AFTER_STEPS):
-        stage = name.split(":")[0].split(".")[1]  # cupola.<stage>.module:function
-        if stage in skip:
-            continue
+    try:
+        steps = [(name, step) for name, step in load_steps(AFTER_STEPS) if _stage(name) not in skip]
+    except BaseException:
+        _abandon(context)
+        raise
+    for name, step in steps:
+        stage = _stage(name)
         result = step(archive, context)
         if result is not None:
             summary[stage] = result
+
+
+def _stage(step_path: str) -> str:
+    return step_path.split(":")[0].split(".")[1]  # cupola.<stage>.module:function
+
+
+def _abandon(context: StepContext) -> None:
+    """Ingest stopped before its after-steps: stages drop the work their stored-steps began."""
+    for value in context.shared.values():
+        abandon = getattr(value, "abandon", None)
+        if callable(abandon):
+            abandon()
 
 
 def _normalise(item: RawItem, report: IngestReport) -> Record | None:
@@ -116,7 +137,7 @@ def _normalise(item: RawItem, report: IngestReport) -> Record | None:
 
 
 def _flush(archive: Archive, batch: list[tuple[Record, str]], record_steps: list[tuple[str, Any]],
-           context: StepContext, report: IngestReport) -> None:
+           context: StepContext, report: IngestReport, stored_steps: list[tuple[str, Any]] = ()) -> None:
     if not batch:
         return
     batch = _apply_record_steps(archive, batch, record_steps, context, report)
@@ -125,6 +146,15 @@ def _flush(archive: Archive, batch: list[tuple[Record, str]], record_steps: list
     report.updated += len(result.updated)
     report.unchanged += len(result.unchanged)
     context.report("store", report.read, None)
+    if stored_steps and result.added:
+        new = set(result.added) - set(result.updated)  # stored exactly as given: new ids, once in the batch
+        stored = []
+        for record, _digest in batch:
+            if record.id in new:
+                new.discard(record.id)  # a copy later in the batch (same content) is not a second record
+                stored.append((result.written[record.id], record))
+        for _name, step in stored_steps:
+            step(archive, stored, context)
 
 
 def _apply_record_steps(archive: Archive, batch: list[tuple[Record, str]], steps: list[tuple[str, Any]],

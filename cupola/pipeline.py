@@ -21,6 +21,11 @@ RECORD_STEPS = [
     "cupola.enrich.pipeline:enrich_record",  # caption understanding: ids, dates, entities, event
     "cupola.assets.pipeline:process_assets",  # local photos: thumbnails, file and image hashes
 ]
+# Stored-steps see each batch right after it is committed: (archive, [(seq, record), ...], context) for the
+# records written exactly as they were given (new ids), so derived data can start before the after-steps.
+STORED_STEPS = [
+    "cupola.index.ingest_time:index_stored",  # keyword documents built while ingest reads on
+]
 AFTER_STEPS = [
     "cupola.dedupe.pipeline:after_ingest",  # same record / same photo / series clusters
     "cupola.embed.pipeline:after_ingest",  # embeddings for new or changed text
@@ -35,6 +40,7 @@ class StepContext:
     archive_path: Any
     options: dict[str, Any] = field(default_factory=dict)
     progress: Callable[[str, int, int | None], None] | None = None  # (stage, done, total)
+    shared: dict[str, Any] = field(default_factory=dict)  # state a stage keeps from its stored-step to its after-step
 
     def report(self, stage: str, done: int, total: int | None = None) -> None:
         if self.progress is not None:

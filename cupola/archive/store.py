@@ -12,7 +12,7 @@ import fcntl
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,6 +36,7 @@ class UpsertResult:
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    written: dict[str, int] = field(default_factory=dict)  # id -> seq of each record row written
 
 
 class Archive:
@@ -175,8 +176,10 @@ class Archive:
                 current[record.id] = digest
                 known.add((record.id, digest))
                 in_batch[record.id] = (len(rows_versions), data)
+                seq = self._next_seq()
+                result.written[record.id] = seq
                 rows_records.append((record.id, record.source, digest, data, record.title, record.taken_at,
-                                     record.center, record.media_type, self._next_seq(), now))
+                                     record.center, record.media_type, seq, now))
                 rows_versions.append((record.id, digest, None, now))
             for prov in record.provenance:
                 rows_provenance.append((record.id, prov.key(), digest, prov.kind, prov.file, prov.line,
@@ -257,17 +260,33 @@ class Archive:
                                  "ORDER BY first_seen", (record_id,)).fetchall()
         return [{"content_hash": h, "data": json.loads(d) if d else None, "first_seen": s} for h, d, s in rows]
 
-    def iter_records(self, since_seq: int = 0, batch_size: int = 2000) -> Iterator[tuple[int, Record]]:
-        """Records changed after ``since_seq``, in seq order (stable under concurrent appends)."""
+    def iter_records(self, since_seq: int = 0, batch_size: int = 2000,
+                     skip: Mapping[str, int] | None = None) -> Iterator[tuple[int, Record]]:
+        """Records changed after ``since_seq``, in seq order (stable under concurrent appends).
+
+        ``skip`` (id -> seq): records still at that seq are left out without being read."""
         last = since_seq
         while True:
-            rows = self.conn.execute("SELECT seq, data FROM records WHERE seq > ? ORDER BY seq LIMIT ?",
-                                     (last, batch_size)).fetchall()
-            if not rows:
-                return
+            if skip:
+                keys = self.conn.execute("SELECT seq, id FROM records WHERE seq > ? ORDER BY seq LIMIT ?",
+                                         (last, batch_size)).fetchall()
+                if not keys:
+                    return
+                last = keys[-1][0]
+                wanted = [seq for seq, record_id in keys if skip.get(record_id) != seq]
+                rows = []
+                for chunk in _chunks(wanted, 500):
+                    marks = ",".join("?" * len(chunk))
+                    rows += self.conn.execute(f"SELECT seq, data FROM records WHERE seq IN ({marks}) ORDER BY seq",
+                                              chunk).fetchall()
+            else:
+                rows = self.conn.execute("SELECT seq, data FROM records WHERE seq > ? ORDER BY seq LIMIT ?",
+                                         (last, batch_size)).fetchall()
+                if not rows:
+                    return
+                last = rows[-1][0]
             for seq, data in rows:
                 yield seq, Record.from_dict(orjson.loads(data))
-            last = rows[-1][0]
 
     def ids(self) -> list[str]:
         return [row[0] for row in self.conn.execute("SELECT id FROM records ORDER BY id")]

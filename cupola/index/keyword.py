@@ -134,7 +134,7 @@ def _meta_path(directory: Path) -> Path:
 def open_index(archive: Archive) -> tantivy.Index:
     """The archive's keyword index, reloaded if it changed on disk; built first if it does not exist."""
     directory = archive.index_dir
-    if not _meta_path(directory).exists() or _read_meta(directory).get("schema") != SCHEMA_VERSION:
+    if not _meta_path(directory).exists() or read_meta(directory).get("schema") != SCHEMA_VERSION:
         if archive.readonly:
             from cupola.errors import ArchiveError
 
@@ -155,27 +155,27 @@ def open_index(archive: Archive) -> tantivy.Index:
     return index
 
 
-def _read_meta(directory: Path) -> dict[str, Any]:
+def read_meta(directory: Path) -> dict[str, Any]:
     try:
         return json.loads(_meta_path(directory).read_text())
     except (OSError, ValueError):
         return {}
 
 
-def _write_meta(directory: Path, seq: int) -> None:
+def write_meta(directory: Path, seq: int) -> None:
     tmp = directory / "cupola-index.json.tmp"
     tmp.write_text(json.dumps({"schema": SCHEMA_VERSION, "seq": seq}))
     tmp.replace(_meta_path(directory))
 
 
 def _index_records(index: tantivy.Index, archive: Archive, since: int, delete_first: bool,
-                   directory: Path) -> int:
+                   directory: Path, skip: dict[str, int] | None = None) -> int:
     writer = index.writer(WRITER_HEAP, 1)  # one thread: documents keep archive order, so ties rank the same after a rebuild
     before = index.searcher() if delete_first else None  # the index as it was: which records it already holds
     count = 0
     words: Counter = Counter()
     try:
-        for seq, record in archive.iter_records(since):
+        for seq, record in archive.iter_records(since, skip=skip):
             if delete_first:
                 writer.delete_documents_by_term("id", record.id)
             writer.add_document(record_document(record, seq))
@@ -204,7 +204,7 @@ def rebuild(archive: Archive) -> int:
     seq = archive.max_seq()
     index = tantivy.Index(build_schema(), path=str(building / "data"))
     count = _index_records(index, archive, 0, delete_first=False, directory=building)
-    _write_meta(building, seq)
+    write_meta(building, seq)
     old = archive.path / "index.old"
     shutil.rmtree(old, ignore_errors=True)
     if final.exists():
@@ -216,10 +216,12 @@ def rebuild(archive: Archive) -> int:
     return count
 
 
-def sync(archive: Archive) -> int:
-    """Index the records changed since the index's mark. Returns how many were (re)indexed."""
+def sync(archive: Archive, skip: dict[str, int] | None = None) -> int:
+    """Index the records changed since the index's mark. Returns how many were (re)indexed.
+
+    ``skip`` (id -> seq): records already indexed at that seq (by ingest, ``cupola.index.ingest_time``)."""
     directory = archive.index_dir
-    meta = _read_meta(directory)
+    meta = read_meta(directory)
     if meta.get("schema") != SCHEMA_VERSION or not (directory / "data").exists():
         return rebuild(archive)
     since = int(meta.get("seq", 0))
@@ -227,15 +229,18 @@ def sync(archive: Archive) -> int:
     if target <= since:
         return 0
     index = tantivy.Index(build_schema(), path=str(directory / "data"), reuse=True)
-    count = _index_records(index, archive, since, delete_first=True, directory=directory)
-    _write_meta(directory, target)
+    count = _index_records(index, archive, since, delete_first=True, directory=directory, skip=skip)
+    write_meta(directory, target)
     return count
 
 
 def is_behind(archive: Archive) -> bool:
-    return int(_read_meta(archive.index_dir).get("seq", -1)) < archive.max_seq()
+    return int(read_meta(archive.index_dir).get("seq", -1)) < archive.max_seq()
 
 
 def after_ingest(archive: Archive, context: Any) -> dict[str, int]:
+    from cupola.index.ingest_time import finish
+
     context.report("index", 0, None)
-    return {"indexed": sync(archive)}
+    indexed = finish(context)  # documents ingest already wrote for new records
+    return {"indexed": len(indexed) + sync(archive, skip=indexed), "while_ingesting": len(indexed)}

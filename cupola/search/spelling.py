@@ -44,9 +44,8 @@ def save(directory: Path, counts: Counter, *, merge: bool) -> None:
     path = directory / VOCABULARY_FILE
     if merge and path.exists():
         counts = counts + Counter(orjson.loads(path.read_bytes()))
-    kept = {word: n for word, n in counts.items() if n >= MIN_COUNT}
-    tmp = path.with_suffix(".tmp")
-    tmp.write_bytes(orjson.dumps(kept))
+    tmp = path.with_suffix(".tmp")  # every count is kept: a word seen once in each of two ingests is used twice
+    tmp.write_bytes(orjson.dumps(dict(counts)))
     tmp.replace(path)
 
 
@@ -59,7 +58,7 @@ def load(directory: Path) -> dict[str, int]:
     cached = _CACHE.get(str(path))
     if cached and cached[0] == stamp:
         return cached[1]
-    vocabulary = orjson.loads(path.read_bytes())
+    vocabulary = {word: n for word, n in orjson.loads(path.read_bytes()).items() if n >= MIN_COUNT}
     _CACHE[str(path)] = (stamp, vocabulary)
     return vocabulary
 
