@@ -90,10 +90,10 @@ def ingest_events(archive: Archive, events: Iterable[SourceEvent], *, options: d
                     _flush(archive, batch, record_steps, context, report, stored_steps)
                     batch = []
             _flush(archive, batch, record_steps, context, report, stored_steps)
+            run_after_steps(archive, context, report.steps)
         except BaseException:
             _abandon(context)
             raise
-        run_after_steps(archive, context, report.steps)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -101,13 +101,10 @@ def ingest_events(archive: Archive, events: Iterable[SourceEvent], *, options: d
 def run_after_steps(archive: Archive, context: StepContext, summary: dict[str, Any]) -> None:
     """Bring derived data up to date. ``options["skip_steps"]`` names stages to leave out (e.g. "dedupe")."""
     skip = set(context.options.get("skip_steps") or ())
-    try:
-        steps = [(name, step) for name, step in load_steps(AFTER_STEPS) if _stage(name) not in skip]
-    except BaseException:
-        _abandon(context)
-        raise
-    for name, step in steps:
+    for name, step in load_steps(AFTER_STEPS):
         stage = _stage(name)
+        if stage in skip:
+            continue
         result = step(archive, context)
         if result is not None:
             summary[stage] = result
@@ -118,7 +115,7 @@ def _stage(step_path: str) -> str:
 
 
 def _abandon(context: StepContext) -> None:
-    """Ingest stopped before its after-steps: stages drop the work their stored-steps began."""
+    """Ingest failed (an input, a store or a step): stages drop the uncommitted work their stored-steps began."""
     for value in context.shared.values():
         abandon = getattr(value, "abandon", None)
         if callable(abandon):

@@ -63,3 +63,21 @@ def test_an_ingest_that_fails_midway_leaves_the_index_writable_and_complete(tmp_
     assert report.added == archive.count() - stored
     assert open_index(archive).searcher().num_docs == archive.count()
     assert search(archive, "", limit=1).total <= archive.count()
+
+
+def test_a_failing_after_step_leaves_the_index_writable(tmp_path, monkeypatch):
+    import cupola.dedupe.pipeline
+
+    archive = Archive.open(tmp_path / "a")
+
+    def broken(_archive, _context):
+        raise RuntimeError("clustering failed")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(cupola.dedupe.pipeline, "after_ingest", broken)
+        with pytest.raises(RuntimeError):
+            ingest(archive, [SAMPLE], options=OPTIONS)
+    assert archive.count() > 0  # the records are stored; their documents were rolled back
+    report = ingest(archive, [SAMPLE], options=OPTIONS)
+    assert report.added == 0
+    assert open_index(archive).searcher().num_docs == archive.count()
