@@ -1,8 +1,10 @@
 """Facet counts and collapsed totals over the whole matching set, counting photos, not copies.
 
-Aggregations run in tantivy (which releases the GIL), split into two parallel jobs (the wide keyword
-facet, and the rest) started before the hits are collected, so on two cores they mostly overlap the
-ranking work. Facet fields that no record has a value for are left out of the aggregation.
+Aggregations run in tantivy (which releases the GIL) as one job started before the hits are collected,
+so on two cores it overlaps the ranking work. One job, not one per facet group: every job evaluates the
+query again, which for filtered or phrase queries costs more than the counting (1M records, 1,000
+mixed queries: two jobs p50 6.1 / p99 65.8 ms, one job 4.6-5.3 / 48.6-53.4 ms). Facet fields that no
+record has a value for are left out of the aggregation.
 """
 
 from __future__ import annotations
@@ -19,8 +21,7 @@ from cupola.index.keyword import FACET_FIELDS, build_schema
 log = logging.getLogger("cupola")
 FACET_SIZES = {"year": 300, "keyword": 30}
 DEFAULT_FACET_SIZE = 20
-WIDE_FACETS = ("keyword",)  # many distinct values: aggregated in its own job
-_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="cupola-facets")
+_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="cupola-facets")  # concurrent searches
 _SCHEMA: tantivy.Schema | None = None
 _FILLED: dict[tuple[int, int], tuple[str, ...]] = {}
 _LOCK = threading.Lock()
@@ -62,11 +63,8 @@ class PendingFacets:
     def __init__(self, searcher: tantivy.Searcher, query: tantivy.Query):
         self.query = query
         fields = _filled_fields(searcher)
-        target = representatives_of(query)
-        jobs = [[f for f in fields if f in WIDE_FACETS], [f for f in fields if f not in WIDE_FACETS]]
-        self._futures: list[Future] = [
-            _POOL.submit(searcher.aggregate, target, {name: _terms(name) for name in job}) for job in jobs if job
-        ]
+        spec = {name: _terms(name) for name in fields}
+        self._futures: list[Future] = [_POOL.submit(searcher.aggregate, representatives_of(query), spec)] if spec else []
 
     def result(self) -> dict[str, dict[str, int]]:
         merged: dict = {}
