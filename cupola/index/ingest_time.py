@@ -13,7 +13,6 @@ uncommitted documents vanish with the process) and the next sync indexes everyth
 
 from __future__ import annotations
 
-import shutil
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,8 +22,9 @@ import tantivy
 from cupola.archive import Archive
 from cupola.index.keyword import (
     SCHEMA_VERSION,
-    WRITER_HEAP,
     build_schema,
+    new_index,
+    open_writer,
     read_meta,
     record_document,
     write_meta,
@@ -75,14 +75,11 @@ def _start(archive: Archive, first_seq: int) -> PendingDocuments | None:
     if meta.get("schema") == SCHEMA_VERSION and (directory / "data").exists():
         index = tantivy.Index(build_schema(), path=str(directory / "data"), reuse=True)
     elif first_seq == 1:  # a new archive: start its index empty, at mark 0
-        shutil.rmtree(directory, ignore_errors=True)
-        (directory / "data").mkdir(parents=True)
-        index = tantivy.Index(build_schema(), path=str(directory / "data"))
+        index = new_index(directory)
         write_meta(directory, 0)
     else:
         return None
-    # one indexing thread: documents keep archive order, so ties rank as after a rebuild
-    return PendingDocuments(index.writer(WRITER_HEAP, 1), directory)
+    return PendingDocuments(open_writer(index), directory)
 
 
 def index_stored(archive: Archive, stored: list[tuple[int, Any]], context: Any) -> None:

@@ -168,9 +168,21 @@ def write_meta(directory: Path, seq: int) -> None:
     tmp.replace(_meta_path(directory))
 
 
+def new_index(directory: Path) -> tantivy.Index:
+    """An empty index in ``directory`` (whatever was there is removed)."""
+    shutil.rmtree(directory, ignore_errors=True)
+    (directory / "data").mkdir(parents=True)
+    return tantivy.Index(build_schema(), path=str(directory / "data"))
+
+
+def open_writer(index: tantivy.Index) -> Any:
+    """One indexing thread: documents keep archive order, so ties rank the same after a rebuild."""
+    return index.writer(WRITER_HEAP, 1)
+
+
 def _index_records(index: tantivy.Index, archive: Archive, since: int, delete_first: bool,
                    directory: Path, skip: dict[str, int] | None = None) -> int:
-    writer = index.writer(WRITER_HEAP, 1)  # one thread: documents keep archive order, so ties rank the same after a rebuild
+    writer = open_writer(index)
     before = index.searcher() if delete_first else None  # the index as it was: which records it already holds
     count = 0
     words: Counter = Counter()
@@ -199,10 +211,8 @@ def rebuild(archive: Archive) -> int:
     """Build the whole index from the archive into a fresh directory, then swap it in."""
     final = archive.index_dir
     building = archive.path / "index.building"
-    shutil.rmtree(building, ignore_errors=True)
-    (building / "data").mkdir(parents=True)
+    index = new_index(building)
     seq = archive.max_seq()
-    index = tantivy.Index(build_schema(), path=str(building / "data"))
     count = _index_records(index, archive, 0, delete_first=False, directory=building)
     write_meta(building, seq)
     old = archive.path / "index.old"
