@@ -48,6 +48,10 @@ _NOT_DESIGNATORS = {
     "over", "under", "frame", "frames", "image", "photo", "figure", "fig", "page", "part", "version", "no",
     "number", "sol", "orbit", "revolution", "rev", "degrees", "minutes", "seconds", "hours", "feet", "miles",
     "km", "m", "mm", "inch", "inches", "percent", "pm", "am", "utc", "gmt", "cst", "est", "edt", "cdt", "pdt",
+    # function words before a number ("last for 54 hours", "past 7 a.m."): never a mission's name
+    "for", "last", "past", "with", "after", "before", "until", "through", "since", "into", "onto", "as",
+    "are", "were", "be", "been", "nearly", "almost", "approximately", "around", "some", "all", "only", "first",
+    "next", "every", "each", "per", "within", "near", "above", "below", "up", "down", "its",
 }
 
 
@@ -87,6 +91,28 @@ def series_tokens(record: Record) -> list[str] | None:
     if own and len(words) <= 12 and id_form(" ".join(words)) == own:
         return None
     return words
+
+
+# What a center wraps around a caption it republishes: a dateline ("KENNEDY SPACE CENTER, FLA. --"),
+# its own photo id and date ("S87-26113 (5 March 1981) ---") and a credit line ("Photo credit: NASA").
+_DATELINE = re.compile(r"^\s*[A-Z][A-Z .,'’&-]{2,60}?(?:,\s*[A-Z][A-Za-z.]{1,12})?\s*(?:--+|[–—]|-\s)\s*")
+_ID_DATE_HEAD = re.compile(r"^\s*[A-Za-z0-9][A-Za-z0-9_./-]*\s*\([^()]{4,40}\)\s*(?:-{1,3}|[–—])\s*")
+_CREDIT = re.compile(r"credits?\s*:", re.IGNORECASE)
+_CREDIT_LABEL = re.compile(r"(?:photo|image|picture)\s*$", re.IGNORECASE)
+_BODY_CHARS = 1500  # enough for MAX_WORDS words; transcripts are not read to the end
+
+
+def body_tokens(record: Record, chars: int = _BODY_CHARS) -> list[str] | None:
+    """The words of a caption without what a publisher wraps around it (dateline, id and date head,
+    credit line), or None when fewer than ``SHORT_WORDS`` remain. Two centers republishing one photo
+    keep the body and change the wrapping. Only the caption's first ``chars`` characters are read."""
+    caption = _ID_DATE_HEAD.sub("", (record.caption or "")[:chars].strip(), count=1)
+    caption = _DATELINE.sub("", caption, count=1)
+    credit = caption.lower().find("credit")
+    if credit >= 0 and _CREDIT.match(caption, credit):
+        caption = _CREDIT_LABEL.sub("", caption[:credit])
+    words = _WORD.findall(_DAMAGED_APOSTROPHE.sub("'", caption.lower()))[:MAX_WORDS]
+    return words if len(words) >= SHORT_WORDS else None
 
 
 def _enough_real_words(words: list[str]) -> bool:
@@ -145,11 +171,11 @@ def similar(a: list[str], b: list[str], b_shingles: set[str] | None = None,
             return 0.0
     elif score < MIN_JACCARD:
         return 0.0
-    if _conflicting(designators(a), designators(b)):
+    if conflicting(designators(a), designators(b)):
         return 0.0
     return score
 
 
-def _conflicting(a: set[str], b: set[str]) -> bool:
+def conflicting(a: set[str], b: set[str]) -> bool:
     """Both name something the other does not ("sts95" vs "sts96"); one merely adding a name is fine."""
     return bool(a - b) and bool(b - a)
