@@ -9,7 +9,7 @@ import pytest
 
 from cupola.archive import Archive
 from cupola.embed import ann
-from cupola.embed.search import has_vectors, semantic_search, similar_to, vector_status
+from cupola.embed.search import feedback_search, has_vectors, semantic_search, similar_to, vector_status
 from cupola.embed.store import VectorSet, open_vectors
 from cupola.errors import NotFound
 from cupola.ingest import ingest
@@ -36,6 +36,20 @@ def test_meaning_finds_records_that_share_no_words_with_the_query(archive, query
     scores = [score for _, score in hits]
     assert scores == sorted(scores, reverse=True)
     assert all(-1.0 <= s <= 1.0 for s in scores)
+
+
+def test_feedback_moves_the_query_toward_the_records_given(archive):
+    query = "storm seen from space"
+    plain = [i for i, _ in semantic_search(archive, query, k=18)]
+    assert [i for i, _ in feedback_search(archive, query, [], k=18)] == plain  # no feedback: the plain answer
+    # feedback from the two shuttle-landing photos pulls them up; the storms still lead all other records
+    moved = [i for i, _ in feedback_search(archive, query, ["51f-s-160", "51g-s-224"], k=18)]
+    others = [i for i in moved if i not in {"51f-s-160", "51g-s-224"}]
+    assert set(others[:2]) == {"41G-121-099", "51I-44-052"}
+    assert moved.index("51f-s-160") < plain.index("51f-s-160")
+    assert moved.index("51g-s-224") < plain.index("51g-s-224")
+    assert feedback_search(archive, "", ["51f-s-160"]) == []
+    assert feedback_search(archive, query, ["no-such-record"], k=18) == semantic_search(archive, query, k=18)
 
 
 def test_allowed_ids_restrict_the_answer(archive):

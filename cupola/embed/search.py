@@ -67,6 +67,29 @@ def semantic_search(archive: Archive, text: str, k: int = 100,
     return search_vector(archive, get_embedder().embed_query(text), k, allowed_ids)
 
 
+# Pseudo-relevance feedback (Rocchio, in the model's space): the query vector plus the mean of the best
+# fused hits' vectors. Hybrid nDCG@10 on the dev queries: 0.796 without; with 5 / 10 / 15 / 20 records at
+# weight 1.0: 0.802 / 0.809 / 0.807 / 0.805; 10 records at 0.5 / 2.0: 0.809 / 0.805 (10 queries better, 2 worse).
+FEEDBACK_RECORDS = 10
+FEEDBACK_WEIGHT = 1.0
+
+
+def feedback_search(archive: Archive, text: str, feedback_ids: Iterable[str], k: int = 100,
+                    weight: float = FEEDBACK_WEIGHT) -> list[tuple[str, float]]:
+    """Records nearest to ``text`` moved toward the records ``feedback_ids`` (e.g. the best hits so far)."""
+    if not text or not text.strip():
+        return []
+    vset = open_vectors(archive)
+    if len(vset) == 0:
+        return search_vector(archive, np.zeros(1, dtype=np.float32), k)
+    query = get_embedder().embed_query(text)
+    known = [v for v in (vset.vector_of(i) for i in feedback_ids) if v is not None]
+    if known:
+        query = query + weight * np.mean(known, axis=0)
+        query = (query / max(float(np.linalg.norm(query)), 1e-12)).astype(np.float32)
+    return search_vector(archive, query, k)
+
+
 def similar_to(archive: Archive, record_id: str, k: int = 20, *, distinct: bool = True
                ) -> list[tuple[str, float]]:
     """Records most like ``record_id`` (itself excluded).

@@ -1,7 +1,8 @@
 """search(): the one function behind the CLI, the API and the UI.
 
-keyword candidates (tantivy) [+ semantic candidates, fused] -> filters -> cluster collapse -> page,
-with facet counts over the whole matching set.
+keyword candidates (tantivy) [+ semantic candidates, fused; then the semantic side again from the query
+moved toward the best fused hits, fused again] -> filters -> cluster collapse -> page, with facet counts
+over the whole matching set.
 """
 
 from __future__ import annotations
@@ -184,7 +185,7 @@ def _fused(archive: Archive, index: tantivy.Index, searcher: tantivy.Searcher, p
            built: keyword.BuiltQuery, mode: str, depth: int, clusters: dict[str, str | None],
            corrections: dict[str, str]) -> tuple[list[tuple[str, float]], int]:
     try:
-        from cupola.embed.search import semantic_search
+        from cupola.embed.search import FEEDBACK_RECORDS, feedback_search, semantic_search
     except ImportError:
         raise UsageError("semantic search is not available in this build", hint="use --mode keyword") from None
     text = " ".join(corrections.get(word, word) for word in parsed.free_text.split())
@@ -216,6 +217,11 @@ def _fused(archive: Archive, index: tantivy.Index, searcher: tantivy.Searcher, p
         phrase_matches = searcher.search(among, limit=1, count=True).count
     weights = fusion_weights(strict.count, len(parsed.words) + len(parsed.phrases), phrase_matches)
     fused = reciprocal_rank_fusion([lexical, semantic], weights)
+    if fused and semantic:  # second semantic pass from the query moved toward the best fused hits
+        semantic = feedback_search(archive, text, [i for i, _ in fused[:FEEDBACK_RECORDS]], k=depth)
+        if built.filter_query is not None or parsed.excluded:
+            semantic = _only_matching(index, searcher, parsed, built, semantic)
+        fused = reciprocal_rank_fusion([lexical, semantic], weights)
     return fused, max(relaxed_count, len(fused))
 
 
