@@ -13,34 +13,31 @@ A person's split (``apart``) always wins: a record never joins a cluster holding
 split from. Clusters that changed get their representative and size recomputed, and their members'
 ``record.cluster`` is rewritten through ``Archive.replace_data`` (``refresh``: after each chunk, or
 once after the last one when ``defer`` is set). Members are never deleted.
+
+``bulk`` is a second way to feed the same rules, for a backlog placed into empty dedupe tables (a
+first clustering, a recluster): nothing earlier can match, so instead of looking keys, memberships
+and candidates' captions up in SQLite for every chunk, the engine keeps what later chunks need in
+memory (every registered key, every record's cluster and each cluster's size, the seeds' captions
+and their shingles, every record's representative rank) and ``refresh`` (``refresh_bulk``) writes
+``record.cluster`` from those, without reading the records again. The tables are still written per
+chunk, so a run that dies is finished by the next one like any deferred run.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from cupola.archive import Archive
 from cupola.dedupe import store
+from cupola.dedupe.feed import Prepared
 from cupola.dedupe.keys import StrongKeys, strong_keys, verify_strong
-from cupola.dedupe.minhash import band_keys
 from cupola.dedupe.refresh import KIND_RANK
 from cupola.dedupe.refresh import refresh as refresh_clusters
 from cupola.dedupe.series import MAX_STACK, best_seed
 from cupola.dedupe.text import series_tokens
-from cupola.model import Record, content_hash
-
-
-@dataclass
-class Prepared:
-    record: Record
-    words: list[str] | None
-    strong: StrongKeys
-    keys: dict[int, str]
-    series_keys: list[int]
-    fingerprint: str
-    dirty: bool = False  # the record's assets gained a pHash that should be stored
 
 
 @dataclass
@@ -57,19 +54,8 @@ class Stats:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
-def prepare(records: list[Record]) -> list[Prepared]:
-    words = [series_tokens(r) for r in records]
-    eligible = [i for i, w in enumerate(words) if w]
-    series = dict(zip(eligible, band_keys([words[i] for i in eligible]), strict=True))
-    out = []
-    for i, record in enumerate(records):
-        before = sum(1 for a in record.assets if a.get("phash256"))
-        strong = strong_keys(record)
-        dirty = sum(1 for a in record.assets if a.get("phash256")) != before
-        keys = strong.keys()
-        fingerprint = content_hash([words[i], sorted(keys)])
-        out.append(Prepared(record, words[i], strong, keys, series.get(i, []), fingerprint, dirty))
-    return out
+STRONG_CACHE = 100_000  # candidates' StrongKeys kept between chunks (bulk); emptied when full
+SHINGLE_CACHE = 200_000  # seeds whose shingle sets are kept (bulk); emptied when full, so memory stays bounded
 
 
 @dataclass
@@ -83,44 +69,79 @@ class Engine:
     affected: set[int] = field(default_factory=set)
     touched: dict[str, Prepared | None] = field(default_factory=dict)  # Prepared only when dirty
     defer: bool = False  # keep cluster sizes current per chunk, write record.cluster in one refresh()
+    bulk: bool = False  # the dedupe tables were empty when the run began: keep its state in memory (see above)
+    seeds: set[str] = field(default_factory=set)  # bulk: records that registered their series keys
+    ranks: dict[str, tuple] = field(default_factory=dict)  # bulk: rank_key of every record placed
+    before: dict[str, dict[str, Any]] = field(default_factory=dict)  # bulk: record.cluster when read, if any
+    shingles: dict[str, set[str]] = field(default_factory=dict)  # bulk: seeds' shingle sets
+    # bulk: the cluster tables, until bulk.flush writes them
+    cluster_members: dict[int, list[str]] = field(default_factory=dict)
+    links: dict[str, tuple[str, str | None, str | None]] = field(default_factory=dict)  # (link, via, reason)
+    seen_rows: list[tuple[str, str, str]] = field(default_factory=list)
+    next_cluster: int = 0
+    kinds: dict[int, tuple[str, str]] = field(default_factory=dict)  # bulk.flush: cluster -> (kind, representative)
+    # refresh: clusters that only gained members (and which) keep their stored representative unless a
+    # newcomer ranks better; those that lost members or absorbed another cluster are graded again
+    added: dict[int, list[str]] = field(default_factory=dict)
+    recompute: set[int] = field(default_factory=set)
+    trusted: bool = True  # stored representatives are current (False after a deferred run died)
+    chunk: dict[str, Prepared] = field(default_factory=dict)  # the chunk's records being placed
+    hits: dict[int, list[str]] = field(default_factory=dict)  # stored records sharing the chunk's keys
 
     @property
     def conn(self) -> sqlite3.Connection:
         return self.archive.conn
 
     # -- one chunk ----------------------------------------------------------------------------
-    def run(self, records: list[Record]) -> Stats:
-        stats = Stats(seen=len(records))
-        for cache in (self.member_of, self.sizes, self.texts, self.strongs, self.local_keys):
-            cache.clear()  # the previous chunk is committed: the tables know it, memory stays bounded
-        prepared = prepare(records)
+    def run(self, prepared: list[Prepared]) -> Stats:
+        """Place one chunk (``cupola.dedupe.feed.chunks``)."""
+        stats = Stats(seen=len(prepared))
+        # the previous chunk is committed: the tables know it, memory stays bounded (bulk keeps what it needs)
+        caches = () if self.bulk else (self.member_of, self.sizes, self.texts, self.strongs, self.local_keys)
+        for cache in caches:
+            cache.clear()
+        if len(self.strongs) > STRONG_CACHE:  # bulk: candidates' StrongKeys are kept between chunks, within bounds
+            self.strongs.clear()
         with self.archive.transaction():
-            previous = store.seen(self.conn, [p.record.id for p in prepared])
+            previous = {} if self.bulk else store.seen(self.conn, [p.id for p in prepared])
             todo = []
             for p in prepared:
-                old = previous.get(p.record.id)
+                old = previous.get(p.id)
                 if old is not None and old[0] == p.fingerprint:
                     stats.skipped += 1
-                    self.touched[p.record.id] = p if p.dirty else None
+                    self.touched[p.id] = p if p.dirty else None
                     continue
                 if old is not None:
-                    self._detach(p.record.id, old[1])
+                    self._detach(p.id, old[1])
                 todo.append(p)
             self._load(todo)
             rows: list[tuple[int, str]] = []
             seen_rows = []
-            apart = store.overrides(self.conn, [p.record.id for p in todo], "apart")
-            together = store.overrides(self.conn, [p.record.id for p in todo], "together")
+            apart = store.overrides(self.conn, [p.id for p in todo], "apart")
+            together = store.overrides(self.conn, [p.id for p in todo], "together")
             for p in todo:
-                registered = self._place(p, apart.get(p.record.id, set()), together.get(p.record.id, set()), stats)
-                rows.extend((k, p.record.id) for k in registered)
-                seen_rows.append((p.record.id, p.fingerprint, registered))
-                self.touched[p.record.id] = p if p.dirty else None
-            store.add_keys(self.conn, rows)
-            store.save_seen(self.conn, seen_rows)
+                registered = self._place(p, apart.get(p.id, set()), together.get(p.id, set()), stats)
+                rows.extend((k, p.id) for k in registered)
+                seen_rows.append(store.seen_row(p.id, p.fingerprint, registered))
+                self.touched[p.id] = p if p.dirty else None
             stats.placed = len(todo)
-            if self.defer:  # the next chunk reads sizes (MAX_STACK, which cluster absorbs which)
-                store.save_sizes(self.conn, list(self.sizes))
+            if self.bulk:  # written once, in key order, by bulk.flush (the keys are in local_keys)
+                self.seen_rows.extend(seen_rows)
+            else:
+                store.add_keys(self.conn, rows)
+                store.save_seen(self.conn, seen_rows)
+                if self.defer:  # the next chunk reads sizes (MAX_STACK, which cluster absorbs which)
+                    store.save_sizes(self.conn, list(self.sizes))
+        for p in todo:
+            self.ranks[p.id] = p.rank
+        if self.bulk:
+            for p in todo:
+                if p._strong is not None:
+                    self.strongs[p.id] = p._strong  # its keys met another's: it will likely be a candidate again
+                if p.before is not None:
+                    self.before[p.id] = p.before
+                if p.id not in self.seeds:
+                    self.texts.pop(p.id, None)  # only seeds are ever compared with later captions
         if not self.defer:
             written, changed = self.refresh()
             stats.records_written += written
@@ -129,17 +150,30 @@ class Engine:
 
     def _load(self, todo: list[Prepared]) -> None:
         """Candidates for every key of the chunk, with what verifying them needs."""
-        self.hits = store.lookup_keys(self.conn, [k for p in todo for k in (*p.keys, *p.series_keys)])
-        wanted = {rid for ids in self.hits.values() for rid in ids} - set(self.texts)
-        for record_id, record in self.archive.get_many(sorted(wanted)).items():
-            self.texts[record_id] = series_tokens(record)
+        if self.bulk:  # every key, membership and seed text of this run is in memory
+            self.hits = {}
+            wanted = {other for p in todo for key in p.keys for other in self.local_keys.get(key, ())}
+            # records of the chunk whose keys meet another record's: read those sent without it at once
+            counts = Counter(key for p in todo for key in p.keys)
+            unread = {p.id: p for p in todo if p.record is None and p._strong is None and any(
+                counts[key] > 1 or key in self.local_keys for key in p.keys)}
+            for record_id, record in self.archive.get_many(list(unread)).items():
+                unread[record_id].record = record
+        else:
+            self.hits = store.lookup_keys(self.conn, [k for p in todo for k in (*p.keys, *p.series_keys)])
+            wanted = {rid for ids in self.hits.values() for rid in ids} - set(self.texts)
+        for record_id, record in self.archive.get_many(sorted(w for w in wanted if w not in self.strongs)).items():
+            if not self.bulk:
+                self.texts[record_id] = series_tokens(record)
             self.strongs[record_id] = strong_keys(record)
+        self.chunk = {p.id: p for p in todo}  # their StrongKeys are read when a key of theirs matches
         for p in todo:
-            self.texts[p.record.id] = p.words
-            self.strongs[p.record.id] = p.strong
-        found = store.membership(self.conn, wanted | {p.record.id for p in todo})
-        self.member_of.update(found)
-        self.sizes.update(store.cluster_sizes(self.conn, set(found.values()) - set(self.sizes)))
+            self.texts[p.id] = p.words
+        self._membership(wanted | {p.id for p in todo})
+
+    def _strong(self, record_id: str) -> StrongKeys | None:
+        found = self.chunk.get(record_id)
+        return found.strong if found is not None else self.strongs.get(record_id)
 
     def _candidates(self, keys: Any, record_id: str) -> list[str]:
         out: dict[str, None] = {}
@@ -157,20 +191,62 @@ class Engine:
         cluster = self.member_of.get(other)
         if cluster is None:
             return True
-        return not any(m[0] in blocked for m in store.members(self.conn, cluster))
+        return not any(m in blocked for m in self._members(cluster))
+
+    # -- the cluster tables: SQLite, or memory in a bulk run (bulk.flush writes them at the end) ------
+    def _members(self, cluster: int) -> list[str]:
+        if self.bulk:
+            return self.cluster_members.get(cluster, [])
+        return [m[0] for m in store.members(self.conn, cluster)]
+
+    def _new_cluster(self, kind: str) -> int:
+        if not self.bulk:
+            return store.new_cluster(self.conn, kind)
+        if self.next_cluster == 0:  # AUTOINCREMENT: never reuse an id, as store.new_cluster would not
+            row = self.conn.execute("SELECT max(s) FROM (SELECT seq s FROM sqlite_sequence WHERE name = "
+                                    "'dedupe_clusters' UNION ALL SELECT max(id) FROM dedupe_clusters)").fetchone()
+            self.next_cluster = (row[0] or 0) + 1
+        self.next_cluster += 1
+        self.cluster_members[self.next_cluster - 1] = []
+        return self.next_cluster - 1
+
+    def _add_member(self, record_id: str, cluster: int, link: str, via: str | None, reason: str | None,
+                    new: bool = True) -> None:
+        if not self.bulk:
+            store.add_member(self.conn, record_id, cluster, link, via, reason)
+            return
+        self.links[record_id] = (link, via, reason)
+        if new:
+            self.cluster_members[cluster].append(record_id)
+
+    def _move(self, source: int, target: int) -> list[str]:
+        """Move a cluster's members into another one; -> the moved ids."""
+        if not self.bulk:
+            moved = self._members(source)
+            store.move_members(self.conn, source, target)
+            return moved
+        moved = self.cluster_members.pop(source)
+        self.cluster_members[target].extend(moved)
+        return moved
+
+    def _membership(self, ids: set[str]) -> None:
+        """Make member_of and sizes know ids' clusters (in a bulk run they always do)."""
+        if self.bulk:
+            return
+        found = store.membership(self.conn, ids)
+        self.member_of.update(found)
+        self.sizes.update(store.cluster_sizes(self.conn, set(found.values()) - set(self.sizes)))
 
     def _place(self, p: Prepared, blocked: set[str], together: set[str], stats: Stats) -> list[int]:
-        record_id = p.record.id
+        record_id = p.id
         links = []
         for other in self._candidates(p.keys, record_id):
-            strong = self.strongs.get(other)
+            strong = self._strong(other)
             verdict = verify_strong(p.strong, strong) if strong is not None else None
             if verdict and self._allowed(other, blocked):
                 links.append((other, *verdict))
         if together:
-            found = store.membership(self.conn, together)
-            self.member_of.update(found)
-            self.sizes.update(store.cluster_sizes(self.conn, set(found.values()) - set(self.sizes)))
+            self._membership(together)
         for other in sorted(together):
             if other in self.texts or self.archive.conn.execute(
                     "SELECT 1 FROM records WHERE id = ?", (other,)).fetchone():
@@ -183,12 +259,17 @@ class Engine:
         else:
             seeds = [s for s in self._candidates(p.series_keys, record_id) if self._allowed(s, blocked)]
             full = {s for s in seeds if self.sizes.get(self.member_of.get(s, -1), 1) >= MAX_STACK}
-            seed, score = best_seed(p.words, seeds, self.texts, full) if p.words and seeds else (None, 0.0)
+            cache = self.shingles if self.bulk else None
+            if cache is not None and len(cache) > SHINGLE_CACHE:
+                cache.clear()
+            seed, score = best_seed(p.words, seeds, self.texts, full, cache) if p.words and seeds else (None, 0.0)
             if seed is not None:
                 self._join(record_id, [(seed, "series", f"caption {score:.2f} alike")])
                 stats.joined += 1
                 seed_of_stack = False
         if seed_of_stack:
+            if self.bulk:
+                self.seeds.add(record_id)
             registered += p.series_keys
             for key in p.series_keys:
                 self.local_keys.setdefault(key, []).append(record_id)
@@ -203,11 +284,11 @@ class Engine:
         if clusters:
             main = max(clusters, key=lambda c: (self.sizes.get(c, 0), -c))
         else:
-            main = store.new_cluster(self.conn, kind)
+            main = self._new_cluster(kind)
             self.sizes[main] = 0
-        for other in clusters - {main}:
-            moved = [m[0] for m in store.members(self.conn, other)]
-            store.move_members(self.conn, other, main)
+        for other in sorted(clusters - {main}):
+            self.recompute.add(main)
+            moved = self._move(other, main)
             for member in moved:
                 self.member_of[member] = main
             self.sizes[main] = self.sizes.get(main, 0) + len(moved)
@@ -215,14 +296,24 @@ class Engine:
             self.affected.discard(other)
         for other, _kind, _reason in links:
             if other not in self.member_of:
-                store.add_member(self.conn, other, main, "first", None, None)
+                self._add_member(other, main, "first", None, None)
+                self.added.setdefault(main, []).append(other)
                 self.member_of[other] = main
                 self.sizes[main] = self.sizes.get(main, 0) + 1
                 self.touched.setdefault(other, None)
         via, link_kind, reason = links[0]
-        store.add_member(self.conn, record_id, main, link_kind, via, reason)
+        old = self.member_of.get(record_id)  # set when it was linked as "first" before being placed itself
+        if old is not None and old != main:
+            self.sizes[old] = self.sizes.get(old, 1) - 1
+            self.affected.add(old)
+            self.recompute.add(old)
+            if self.bulk:
+                self.cluster_members[old].remove(record_id)
+        self._add_member(record_id, main, link_kind, via, reason, new=old != main)
+        self.added.setdefault(main, []).append(record_id)
         self.member_of[record_id] = main
-        self.sizes[main] = self.sizes.get(main, 0) + 1
+        if old != main:
+            self.sizes[main] = self.sizes.get(main, 0) + 1
         self.affected.add(main)
 
     def _detach(self, record_id: str, keys: list[int]) -> None:
@@ -231,6 +322,7 @@ class Engine:
         self.member_of.pop(record_id, None)
         if cluster is not None:
             self.affected.add(cluster)
+            self.recompute.add(cluster)
             self.sizes[cluster] = max(0, self.sizes.get(cluster, 1) - 1)
 
     # -- writing record.cluster ---------------------------------------------------------------

@@ -8,7 +8,8 @@ they join, nothing else. A backlog of more than one chunk (a first clustering, a
 ``record.cluster`` once at the end instead of after every chunk (see ``cupola.dedupe.refresh``); meta
 ``dedupe_refresh_pending`` says such a run is under way, and a run that finds it left over (the last
 one died) recomputes every cluster. ``recluster(archive)`` starts over from scratch (manual overrides
-are kept and applied again).
+are kept and applied again). A run that finds the dedupe tables empty (the first clustering, a
+recluster) feeds the engine in bulk (``Engine.bulk``: the same placement, its state kept in memory).
 """
 
 from __future__ import annotations
@@ -17,43 +18,50 @@ import logging
 from typing import Any
 
 from cupola.archive import Archive
+from cupola.dedupe.bulk import PENDING, flush
 from cupola.dedupe.engine import Engine, Stats
+from cupola.dedupe.feed import READER_MIN, chunks
 
 log = logging.getLogger("cupola")
 MARK = "dedupe_seq"
-PENDING = "dedupe_refresh_pending"
 CHUNK_SIZE = 5000
 
 
 def update(archive: Archive, *, progress: Any = None, chunk_size: int = CHUNK_SIZE,
-           defer: bool | None = None) -> Stats:
+           defer: bool | None = None, bulk: bool | None = None, reader: bool | None = None) -> Stats:
     """Cluster every record changed since the mark. Call inside ``archive.writing()``.
 
     ``defer``: write ``record.cluster`` once after the last chunk (default: when there is more than one
-    chunk) rather than after each; the clusters come out the same.
+    chunk) rather than after each; the clusters come out the same. ``bulk``: keep the run's state in
+    memory (default, and only possible, when the dedupe tables are empty); implies ``defer``.
+    ``reader``: prepare chunks in a second process (``cupola.dedupe.feed``; default: for large backlogs).
     """
     mark = int(archive.meta(MARK, "0") or 0)
     end = archive.max_seq()
     total = archive.conn.execute("SELECT count(*) FROM records WHERE seq > ? AND seq <= ?",
                                  (mark, end)).fetchone()[0]
-    engine = Engine(archive, defer=total > chunk_size if defer is None else defer)
+    if archive.meta(PENDING, "") == "bulk":  # a bulk run died while placing: start it over (see dedupe.bulk)
+        with archive.transaction() as conn:
+            _empty_tables(conn)
+            conn.execute("DELETE FROM meta WHERE key = ?", (PENDING,))
+    empty = not archive.meta(PENDING, "") and all(
+        archive.conn.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone() is None
+        for table in ("dedupe_seen", "dedupe_members", "dedupe_clusters", "dedupe_keys"))
+    bulk = empty if bulk is None else bulk and empty
+    engine = Engine(archive, defer=bulk or (total > chunk_size if defer is None else defer), bulk=bulk)
     if archive.meta(PENDING, ""):  # a deferred run died before its refresh: recompute every cluster
         engine.affected.update(c for (c,) in archive.conn.execute("SELECT id FROM dedupe_clusters"))
+        engine.trusted = False
     if engine.defer:
-        archive.set_meta(PENDING, "1")
+        archive.set_meta(PENDING, "bulk" if bulk else "1")
     stats = Stats()
-    chunk = []
-    for seq, record in archive.iter_records(mark):
-        if seq > end:
-            break
-        chunk.append(record)
-        if len(chunk) >= chunk_size:
-            stats.add(engine.run(chunk))
-            chunk = []
-            if progress is not None:
-                progress("dedupe", stats.seen, total)
-    if chunk:
+    reader = total >= READER_MIN if reader is None else reader
+    for chunk in chunks(archive, mark, end, chunk_size, reader and total > 0):
         stats.add(engine.run(chunk))
+        if progress is not None and stats.seen < total:
+            progress("dedupe", stats.seen, total)
+    if engine.bulk:
+        flush(engine)
     if engine.defer or engine.affected:
         stats.records_written, stats.clusters_changed = engine.refresh()
     if progress is not None:
@@ -68,10 +76,14 @@ def update(archive: Archive, *, progress: Any = None, chunk_size: int = CHUNK_SI
 def recluster(archive: Archive, *, progress: Any = None) -> Stats:
     """Forget every cluster and place all records again (manual splits and merges still apply)."""
     with archive.transaction() as conn:
-        for table in ("dedupe_members", "dedupe_clusters", "dedupe_keys", "dedupe_seen"):
-            conn.execute(f"DELETE FROM {table}")
+        _empty_tables(conn)
         conn.execute("DELETE FROM meta WHERE key = ?", (MARK,))
     return update(archive, progress=progress)
+
+
+def _empty_tables(conn: Any) -> None:
+    for table in ("dedupe_members", "dedupe_clusters", "dedupe_keys", "dedupe_seen"):
+        conn.execute(f"DELETE FROM {table}")
 
 
 def after_ingest(archive: Archive, context: Any) -> dict[str, Any]:

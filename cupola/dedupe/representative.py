@@ -14,8 +14,13 @@ from cupola.model import Record
 _FULL_ROLES = ("orig", "large", "medium", "alternate")
 
 
-def caption_grade(record: Record) -> int:
-    words = series_tokens(record)
+_UNSET: list[str] = []
+
+
+def caption_grade(record: Record, words: list[str] | None = _UNSET) -> int:
+    """``words``: the record's ``series_tokens`` when the caller already has them."""
+    if words is _UNSET:
+        words = series_tokens(record)
     if not words:
         return 0
     return 2 if len(words) >= SHORT_WORDS else 1
@@ -34,11 +39,17 @@ def image_grade(record: Record) -> tuple[int, int]:
     return full, pixels
 
 
-def rank_key(record: Record) -> tuple:
+def rank_key(record: Record, words: list[str] | None = _UNSET) -> tuple:
+    """Smallest ranks first; ``words`` as in ``caption_grade``."""
     full, pixels = image_grade(record)
-    return (-caption_grade(record), -full, -pixels, record.taken_at or "9999", -len(record.caption or ""),
+    return (-caption_grade(record, words), -full, -pixels, record.taken_at or "9999", -len(record.caption or ""),
             record.id)
 
 
 def choose_representative(records: list[Record]) -> Record:
     return min(records, key=rank_key)
+
+
+def best_ranked(ids: list[str], ranks: dict[str, tuple]) -> str:
+    """The id with the smallest ``rank_key`` among ids whose ranks were computed before (ids end every key)."""
+    return min(ids, key=ranks.__getitem__)

@@ -56,13 +56,17 @@ def remove_keys(conn: sqlite3.Connection, record_id: str, keys: list[int]) -> No
     conn.executemany("DELETE FROM dedupe_keys WHERE key = ? AND record_id = ?", [(k, record_id) for k in keys])
 
 
-def add_keys(conn: sqlite3.Connection, rows: list[tuple[int, str]]) -> None:
+def add_keys(conn: sqlite3.Connection, rows: Iterable[tuple[int, str]]) -> None:
     conn.executemany("INSERT OR IGNORE INTO dedupe_keys VALUES (?, ?)", rows)
 
 
-def save_seen(conn: sqlite3.Connection, rows: list[tuple[str, str, list[int]]]) -> None:
-    conn.executemany("INSERT OR REPLACE INTO dedupe_seen VALUES (?, ?, ?)",
-                     [(i, f, json.dumps(k)) for i, f, k in rows])
+def seen_row(record_id: str, fingerprint: str, keys: list[int]) -> tuple[str, str, str]:
+    return record_id, fingerprint, json.dumps(keys)
+
+
+def save_seen(conn: sqlite3.Connection, rows: Iterable[tuple[str, str, str]]) -> None:
+    """Rows made by ``seen_row``."""
+    conn.executemany("INSERT OR REPLACE INTO dedupe_seen VALUES (?, ?, ?)", rows)
 
 
 def membership(conn: sqlite3.Connection, ids: Iterable[str]) -> dict[str, int]:

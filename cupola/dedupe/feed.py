@@ -1,0 +1,138 @@
+"""What the engine places: records read in seq order and prepared (series text, band keys, match keys,
+fingerprint, representative rank), a chunk at a time.
+
+Preparing costs more than placing (``series_tokens``, MinHash, match keys), and it depends on nothing
+but the record, so for a large backlog one reader process prepares the next chunks while this process
+places the current one (``reader=True``; ``cupola.dedupe.reader``, a plain subprocess, so nothing of the
+caller is imported or forked again). It opens its own read-only connection and sends each chunk back in a
+compact form: no record and no ``StrongKeys`` (verifying a key match needs them for ~1 %
+of records; ``Prepared.strong`` loads the record again then), captions as one string. A record whose
+assets gained a pHash while it was prepared (``dirty``) is sent whole, so that pHash is not computed again.
+The pipe holds it back to about one chunk ahead, so memory stays bounded.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+import cupola
+from cupola.archive import Archive
+from cupola.archive.store import DB_NAME, record_json
+from cupola.dedupe.keys import StrongKeys, strong_keys
+from cupola.dedupe.minhash import band_keys
+from cupola.dedupe.representative import rank_key
+from cupola.dedupe.text import series_tokens
+from cupola.errors import CupolaError
+from cupola.model import Record, content_hash
+
+READER_MIN = 20_000  # backlogs from this size get a reader process (it takes ~1 s to start)
+
+
+@dataclass
+class Prepared:
+    id: str
+    words: list[str] | None
+    keys: dict[int, str]
+    series_keys: list[int]
+    fingerprint: str
+    dirty: bool = False  # the record's assets gained a pHash that should be stored
+    rank: tuple = ()  # representative.rank_key
+    before: dict[str, Any] | None = None  # record.cluster when it was read
+    record: Record | None = None  # None when prepared by the reader (and not dirty)
+    _strong: StrongKeys | None = None
+    archive: Archive | None = None  # where to read the record again when its StrongKeys are wanted
+
+    @property
+    def strong(self) -> StrongKeys:
+        if self._strong is None:
+            if self.record is None:
+                assert self.archive is not None
+                self.record = self.archive.get_many([self.id])[self.id]
+            self._strong = strong_keys(self.record)
+        return self._strong
+
+
+def prepare(records: list[Record]) -> list[Prepared]:
+    words = [series_tokens(r) for r in records]
+    eligible = [i for i, w in enumerate(words) if w]
+    series = dict(zip(eligible, band_keys([words[i] for i in eligible]), strict=True))
+    out = []
+    for i, record in enumerate(records):
+        before = sum(1 for a in record.assets if a.get("phash256"))
+        strong = strong_keys(record)
+        dirty = sum(1 for a in record.assets if a.get("phash256")) != before
+        keys = strong.keys()
+        fingerprint = content_hash([words[i], sorted(keys)])
+        out.append(Prepared(record.id, words[i], keys, series.get(i, []), fingerprint, dirty,
+                            rank_key(record, words[i]), record.cluster, record, strong))
+    return out
+
+
+def chunks(archive: Archive, mark: int, end: int, size: int, reader: bool) -> Iterator[list[Prepared]]:
+    """Prepared chunks of the records with mark < seq <= end, in seq order."""
+    if not reader:
+        chunk = []
+        for seq, record in archive.iter_records(mark):
+            if seq > end:
+                break
+            chunk.append(record)
+            if len(chunk) >= size:
+                yield prepare(chunk)
+                chunk = []
+        if chunk:
+            yield prepare(chunk)
+        return
+    seqs = [s for (s,) in archive.conn.execute("SELECT seq FROM records WHERE seq > ? AND seq <= ? ORDER BY seq",
+                                               (mark, end))]
+    bounds = [(seqs[i] - 1, seqs[min(i + size, len(seqs)) - 1]) for i in range(0, len(seqs), size)]
+    package_root = str(Path(cupola.__file__).resolve().parents[1])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))}
+    process = subprocess.Popen([sys.executable, "-m", "cupola.dedupe.reader"], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, env=env)
+    try:
+        assert process.stdin is not None and process.stdout is not None
+        pickle.dump((str(archive.path / DB_NAME), bounds), process.stdin)
+        process.stdin.close()
+        for _ in bounds:
+            try:
+                kind, body = pickle.load(process.stdout)
+            except EOFError:
+                raise CupolaError(f"the dedupe reader process stopped (exit status {process.wait()})",
+                                  where=str(archive.path), hint="see its messages above; run again") from None
+            if kind == "error":
+                raise CupolaError(f"the dedupe reader process failed:\n{body}", where=str(archive.path))
+            yield unpack(body, archive)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait()
+        if process.stdout is not None:
+            process.stdout.close()
+
+
+def pack(rows: list[Prepared]) -> tuple:
+    """A chunk of Prepared, in the compact form the reader process sends."""
+    return ([p.id for p in rows], [" ".join(p.words) if p.words else None for p in rows],
+            [list(p.keys.items()) for p in rows], [p.series_keys for p in rows], [p.fingerprint for p in rows],
+            [p.rank for p in rows], {i: p.before for i, p in enumerate(rows) if p.before is not None},
+            {i: record_json(p.record) for i, p in enumerate(rows) if p.dirty and p.record is not None})
+
+
+def unpack(packed: tuple, archive: Archive) -> list[Prepared]:
+    ids, texts, keys, series, fingerprints, ranks, before, dirty = packed
+    out = []
+    for i, record_id in enumerate(ids):
+        record = Record.from_dict(orjson.loads(dirty[i])) if i in dirty else None
+        out.append(Prepared(record_id, texts[i].split(" ") if texts[i] is not None else None, dict(keys[i]),
+                            series[i], fingerprints[i], i in dirty, tuple(ranks[i]), before.get(i), record,
+                            archive=archive))
+    return out

@@ -1,0 +1,167 @@
+"""The bulk feed of the engine (empty dedupe tables: first clustering, recluster) gives the clusters of the
+chunked path, on the real fixture records, with manual corrections, and a bulk run that dies is finished."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from cupola.archive import Archive
+from cupola.dedupe.pipeline import recluster, update
+from cupola.dedupe.representative import choose_representative
+from cupola.dedupe.review import merge, split
+from cupola.ingest import ingest
+
+HERE = Path(__file__).parent / "fixtures" / "dedupe"
+RECORDS = HERE / "series_records.jsonl"
+EXPECTED = json.loads((HERE / "expected_groups.json").read_text())
+OPTIONS = {"raw_only": True, "no_vectors": True, "skip_steps": ["dedupe"]}
+
+
+def _layout(archive: Archive) -> set[tuple]:
+    """Every stack as (members, kind, size, representative), from record.cluster and from the tables."""
+    stacks: dict[str, list] = {}
+    for record in archive.get_many(archive.ids()).values():
+        if record.cluster:
+            stacks.setdefault(record.cluster["id"], []).append(record)
+    fields = {(frozenset(r.id for r in members), members[0].cluster["kind"], members[0].cluster["size"],
+               members[0].cluster["representative"]) for members in stacks.values()}
+    for members in stacks.values():
+        assert [r.cluster["role"] for r in members].count("representative") == 1
+        assert {r.cluster["size"] for r in members} == {len(members)}
+    tables = set()
+    for cluster, kind, size, rep in archive.conn.execute("SELECT id, kind, size, representative FROM dedupe_clusters"):
+        ids = frozenset(r for (r,) in archive.conn.execute(
+            "SELECT record_id FROM dedupe_members WHERE cluster_id = ?", (cluster,)))
+        tables.add((ids, kind, size, rep))
+    assert fields == tables
+    return fields
+
+
+def _ingested(path: Path) -> Archive:
+    archive = Archive.open(path)
+    ingest(archive, [RECORDS], options=OPTIONS)
+    return archive
+
+
+def _clustered(path: Path, **options) -> Archive:
+    archive = _ingested(path)
+    with archive.writing():
+        update(archive, **options)
+    return archive
+
+
+def test_bulk_gives_the_chunked_clusters(tmp_path):
+    bulk = _clustered(tmp_path / "bulk", chunk_size=7)
+    assert bulk.meta("dedupe_refresh_pending") is None
+    chunked = _clustered(tmp_path / "chunked", chunk_size=7, bulk=False, defer=False)
+    deferred = _clustered(tmp_path / "deferred", chunk_size=7, bulk=False)
+    single = _clustered(tmp_path / "single", chunk_size=10_000)
+    read_apart = _clustered(tmp_path / "reader", chunk_size=7, reader=True)  # prepared in a second process
+    assert _layout(bulk) == _layout(chunked) == _layout(deferred) == _layout(single) == _layout(read_apart)
+    assert len(_layout(bulk)) >= len(EXPECTED["groups"])
+
+
+def test_bulk_recluster_obeys_splits_and_merges(tmp_path):
+    archives = []
+    for name, bulk in (("bulk", None), ("chunked", False)):
+        archive = _clustered(tmp_path / name, chunk_size=7, bulk=bulk)
+        big = max(EXPECTED["groups"].values(), key=len)
+        with archive.writing():
+            split(archive, big[2])
+            merge(archive, EXPECTED["singles"][0], EXPECTED["singles"][1])
+            merge(archive, EXPECTED["singles"][2], big[0])
+        with archive.writing():
+            if bulk is None:
+                recluster(archive)
+            else:  # the chunked path over the same empty tables
+                with archive.transaction() as conn:
+                    for table in ("dedupe_members", "dedupe_clusters", "dedupe_keys", "dedupe_seen"):
+                        conn.execute(f"DELETE FROM {table}")
+                    conn.execute("DELETE FROM meta WHERE key = 'dedupe_seq'")
+                update(archive, chunk_size=7, bulk=False)
+        cluster = {r.id: (r.cluster or {}).get("id") for r in archive.get_many(archive.ids()).values()}
+        assert cluster[big[2]] is None or cluster[big[2]] != cluster[big[0]]
+        assert cluster[EXPECTED["singles"][0]] == cluster[EXPECTED["singles"][1]] is not None
+        assert cluster[EXPECTED["singles"][2]] == cluster[big[0]] is not None
+        archives.append(archive)
+    assert _layout(archives[0]) == _layout(archives[1])
+
+
+@pytest.mark.parametrize("where", ["placing", "writing"])
+def test_bulk_run_that_died_is_finished_by_the_next(tmp_path, monkeypatch, where):
+    import cupola.dedupe.feed as feed
+    import cupola.dedupe.refresh as refresh
+
+    archive = _ingested(tmp_path / "died")
+    calls = []
+
+    def dies(*args, **kwargs):
+        calls.append(1)
+        if where == "writing" or len(calls) > 5:  # placing: the sixth chunk of 7 records
+            raise KeyboardInterrupt
+        return original(*args, **kwargs)
+
+    module, name = (refresh, "patch_cluster") if where == "writing" else (feed, "prepare")
+    original = getattr(module, name)
+    with monkeypatch.context() as patch, archive.writing():
+        patch.setattr(module, name, dies)
+        with pytest.raises(KeyboardInterrupt):
+            update(archive, chunk_size=7)
+    # placing: the tables are not written yet, the next run starts over; writing: only records are left
+    assert archive.meta("dedupe_refresh_pending") == ("1" if where == "writing" else "bulk")
+    with archive.writing():
+        stats = update(archive, chunk_size=7)
+    assert stats.placed == (0 if where == "writing" else archive.count())
+    assert _layout(archive) == _layout(_clustered(tmp_path / "clean", chunk_size=7))
+    assert archive.meta("dedupe_refresh_pending") is None
+
+
+def test_after_a_bulk_run_updates_are_incremental(tmp_path):
+    lines = RECORDS.read_text().splitlines()
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    first.write_text("\n".join(lines[::2]) + "\n")
+    second.write_text("\n".join(lines[1::2]) + "\n")
+    archive = Archive.open(tmp_path / "a")
+    placed = []
+    for path in (first, second, second):
+        ingest(archive, [path], options=OPTIONS)
+        with archive.writing():
+            placed.append(update(archive, chunk_size=7).placed)
+    assert placed == [len(lines[::2]), len(lines[1::2]), 0]
+    clusters = {r.id: (r.cluster or {}).get("id") for r in archive.get_many(archive.ids()).values()}
+    for members in EXPECTED["groups"].values():
+        assert len({clusters[m] for m in members}) == 1 and clusters[members[0]] is not None
+    _assert_best_representatives(archive)
+
+
+def _assert_best_representatives(archive: Archive) -> None:
+    """Every stored representative is the member ``choose_representative`` picks from all members."""
+    layout = _layout(archive)
+    assert layout
+    for members, _kind, _size, rep in layout:
+        assert choose_representative(list(archive.get_many(sorted(members)).values())).id == rep
+
+
+def test_stacks_that_only_grew_keep_the_best_representative(tmp_path):
+    """Incremental runs grade only newcomers against the stored representative; newcomers that rank
+    better (an earlier date) take over, and the result is what grading every member gives."""
+    rows = [json.loads(line) for line in RECORDS.read_text().splitlines()]
+    archive = _clustered(tmp_path / "a", chunk_size=7)
+    extra = tmp_path / "extra.jsonl"
+    with extra.open("w") as out:
+        for n, item in enumerate(rows[:40]):
+            new_id = f"{item['data'][0]['nasa_id']}-again-{n}"
+            data = dict(item["data"][0], nasa_id=new_id)
+            if n % 2:
+                data["date_created"] = "1950-01-01T00:00:00Z"  # ranks before every original
+            asset = f"http://images-assets.nasa.gov/image/{new_id}/{new_id}~orig.jpg"  # its own full-size image
+            out.write(json.dumps({**item, "data": [data], "_extra": {"asset": asset}}) + "\n")
+    ingest(archive, [extra], options=OPTIONS)
+    with archive.writing():
+        stats = update(archive, chunk_size=7)
+    assert stats.placed == 40 and stats.joined > 0
+    _assert_best_representatives(archive)
+    assert any("-again-" in rep for _members, _kind, _size, rep in _layout(archive))  # newcomers took over
