@@ -243,6 +243,15 @@ class Archive:
                 out[record_id].provenance = provenance
         return out
 
+    def caption_lengths(self, ids: list[str]) -> dict[str, int]:
+        """Characters in each record's caption, read inside SQLite (no record is decoded in Python)."""
+        out: dict[str, int] = {}
+        for chunk in _chunks(ids, 500):
+            marks = ",".join("?" * len(chunk))
+            out.update(self.conn.execute(f"SELECT id, coalesce(length(json_extract(data, '$.caption')), 0) "
+                                         f"FROM records WHERE id IN ({marks})", chunk).fetchall())
+        return out
+
     def provenance_of(self, ids: list[str]) -> dict[str, list[Provenance]]:
         out: dict[str, list[Provenance]] = {i: [] for i in ids}
         for chunk in _chunks(ids, 500):

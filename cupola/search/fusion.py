@@ -36,7 +36,8 @@ KEYWORD_WEIGHT, SEMANTIC_WEIGHT = 1.0, 0.3
 def fusion_weights(strict_matches: int, terms: int, phrase_matches: int = 0) -> tuple[float, float]:
     """(keyword, semantic) weights.
 
-    When no record holds all the query's words, the words are not the captions' words (a paraphrase, a
+    When no record holds all the query's words (``strict_matches``: transcripts, which hold nearly every
+    word, are not counted by the caller), the words are not the captions' words (a paraphrase, a
     synonym, a description): lean on meaning. When records hold the whole query as an exact phrase, it
     is a name ("Vehicle Assembly Building", "Neil Armstrong"): lean further on the words.
     """
