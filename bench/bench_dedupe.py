@@ -21,7 +21,8 @@ Figures (targets from issue 4):
   N records with recombined captions (first clustering timed), then 1,000 more;
 - ``--into ARCHIVE``: an existing archive built without the dedupe step (e.g. bench_core's 1M archive
   bench/out/archive-1000000) is copied (its cupola.db only; the original is never written), clustered
-  once through the after-step path (timed), then 1,000 new records (new ids, real captions drawn from
+  once through the after-step path (timed; CPU seconds include the reader process that prepares chunks,
+  peak memory is the placing process's), then 1,000 new records (new ids, real captions drawn from
   bench/out/corpus-1000000.jsonl) are ingested and the after-step timed again: wall and CPU seconds,
   records checked and placed.
 """
@@ -31,7 +32,9 @@ from __future__ import annotations
 import argparse
 import collections
 import json
+import os
 import random
+import resource
 import shutil
 import time
 from pathlib import Path
@@ -285,13 +288,17 @@ def bench_into(source: Path, corpus: Path, keep: bool = False) -> None:
             print(f"  first clustering: {done:,} of {all_:,} ({time.perf_counter() - wall:.0f} s)", flush=True)
 
     with archive.writing():
-        wall, cpu = time.perf_counter(), time.process_time()
+        wall, cpu, reader = time.perf_counter(), time.process_time(), _children_cpu()
+        load = os.getloadavg()[0]
         first = update(archive, progress=progress)
         first_wall, first_cpu = time.perf_counter() - wall, time.process_time() - cpu
+        reader = _children_cpu() - reader
     kinds = archive.conn.execute("SELECT kind, count(*), sum(size) FROM dedupe_clusters GROUP BY kind").fetchall()
-    print(f"first clustering of {total:,} records: {first_wall:.0f} s wall / {first_cpu:.0f} s CPU, checked "
-          f"{first.seen:,}, placed {first.placed:,}, joined {first.joined:,}; clusters "
-          + ", ".join(f"{kind} {n:,} ({size:,} records)" for kind, n, size in kinds), flush=True)
+    print(f"first clustering of {total:,} records: {first_wall:.0f} s wall / {first_cpu + reader:.0f} s CPU "
+          f"({first_cpu:.0f} s placing, {reader:.0f} s in the reader process), peak memory "
+          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 ** 2:.1f} GB, load average {load:.1f} -> "
+          f"{os.getloadavg()[0]:.1f}; checked {first.seen:,}, placed {first.placed:,}, joined {first.joined:,}; "
+          "clusters " + ", ".join(f"{kind} {n:,} ({size:,} records)" for kind, n, size in kinds), flush=True)
     rng = random.Random(41)
     lines = _sample_lines(corpus, 2000, rng)
     new = WORK / "into-new-1000.jsonl"
@@ -316,6 +323,11 @@ def bench_into(source: Path, corpus: Path, keep: bool = False) -> None:
     archive.close()
     if not keep:
         shutil.rmtree(path, ignore_errors=True)
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _sample_lines(corpus: Path, count: int, rng: random.Random) -> list[dict]:

@@ -165,3 +165,37 @@ def test_stacks_that_only_grew_keep_the_best_representative(tmp_path):
     assert stats.placed == 40 and stats.joined > 0
     _assert_best_representatives(archive)
     assert any("-again-" in rep for _members, _kind, _size, rep in _layout(archive))  # newcomers took over
+
+
+def test_best_seed_stops_at_a_perfect_score_without_changing_the_choice():
+    """best_seed returns, for real captions, the first seed of highest similarity, as comparing every seed would."""
+    import random
+
+    from cupola.dedupe.series import PERFECT, best_seed
+    from cupola.dedupe.text import series_tokens, similar
+
+    archive_rows = [json.loads(line)["data"][0] for line in RECORDS.read_text().splitlines()]
+    texts = {}
+    for n, row in enumerate(archive_rows):
+        words = series_tokens(_record(row))
+        if words:
+            texts[f"r{n}"] = words
+            texts[f"copy{n}"] = list(words)  # identical texts: the shortcut
+    for words in texts.values():
+        assert similar(words, words) == PERFECT
+    rng = random.Random(4)
+    ids = sorted(texts)
+    for _ in range(300):
+        words = texts[rng.choice(ids)]
+        seeds = rng.sample(ids, 25)
+        scores = [similar(words, texts[s]) for s in seeds]
+        top = max(scores)
+        expected = (seeds[scores.index(top)], top) if top > 0 else (None, 0.0)
+        assert best_seed(words, seeds, texts) == expected
+        assert best_seed(words, seeds, texts, cache={}) == expected
+
+
+def _record(row: dict):
+    from cupola.model import Record
+
+    return Record(id=row["nasa_id"], source="test", title=row.get("title", ""), caption=row.get("description", ""))

@@ -63,8 +63,12 @@ def flush(engine: Engine) -> None:
 
 def _key_rows(local_keys: dict[int, list[str]]) -> Iterator[tuple[int, str]]:
     for key in sorted(local_keys):
-        for record_id in sorted(local_keys[key]):
-            yield key, record_id
+        ids = local_keys[key]
+        if len(ids) == 1:
+            yield key, ids[0]
+        else:
+            for record_id in sorted(ids):
+                yield key, record_id
 
 
 def refresh_bulk(engine: Engine) -> tuple[int, int]:

@@ -28,6 +28,7 @@ from __future__ import annotations
 import sqlite3
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 from cupola.archive import Archive
@@ -136,8 +137,8 @@ class Engine:
             self.ranks[p.id] = p.rank
         if self.bulk:
             for p in todo:
-                if p._strong is not None:
-                    self.strongs[p.id] = p._strong  # its keys met another's: it will likely be a candidate again
+                if not p.unread_strong:
+                    self.strongs[p.id] = p.strong  # its keys met another's: it will likely be a candidate again
                 if p.before is not None:
                     self.before[p.id] = p.before
                 if p.id not in self.seeds:
@@ -154,9 +155,11 @@ class Engine:
             self.hits = {}
             wanted = {other for p in todo for key in p.keys for other in self.local_keys.get(key, ())}
             # records of the chunk whose keys meet another record's: read those sent without it at once
-            counts = Counter(key for p in todo for key in p.keys)
-            unread = {p.id: p for p in todo if p.record is None and p._strong is None and any(
-                counts[key] > 1 or key in self.local_keys for key in p.keys)}
+            counts = Counter(chain.from_iterable(p.keys for p in todo))
+            shared = {key for key, n in counts.items() if n > 1}
+            known = self.local_keys.keys()
+            unread = {p.id: p for p in todo if p.record is None and p.unread_strong and (
+                not shared.isdisjoint(p.keys) or not known.isdisjoint(p.keys))}
             for record_id, record in self.archive.get_many(list(unread)).items():
                 unread[record_id].record = record
         else:
@@ -176,11 +179,17 @@ class Engine:
         return found.strong if found is not None else self.strongs.get(record_id)
 
     def _candidates(self, keys: Any, record_id: str) -> list[str]:
+        """Records sharing any of keys, stored ones first, each once, in the order met."""
         out: dict[str, None] = {}
+        hits, local = self.hits, self.local_keys
         for key in keys:
-            for other in (*self.hits.get(key, ()), *self.local_keys.get(key, ())):
-                if other != record_id:
-                    out[other] = None
+            found = hits.get(key)
+            if found:
+                out.update(dict.fromkeys(found))
+            found = local.get(key)
+            if found:
+                out.update(dict.fromkeys(found))
+        out.pop(record_id, None)
         return list(out)
 
     def _allowed(self, other: str, blocked: set[str]) -> bool:
@@ -258,7 +267,7 @@ class Engine:
             stats.joined += 1
         else:
             seeds = [s for s in self._candidates(p.series_keys, record_id) if self._allowed(s, blocked)]
-            full = {s for s in seeds if self.sizes.get(self.member_of.get(s, -1), 1) >= MAX_STACK}
+            full = _Full(self)  # asked only for the seeds best_seed gets to
             cache = self.shingles if self.bulk else None
             if cache is not None and len(cache) > SHINGLE_CACHE:
                 cache.clear()
@@ -329,3 +338,16 @@ class Engine:
     def refresh(self) -> tuple[int, int]:
         """Recompute changed clusters and write ``record.cluster`` where it differs. -> (written, clusters)."""
         return refresh_clusters(self)
+
+
+class _Full:
+    """Seeds whose stack reached MAX_STACK (a set for ``best_seed``, computed per seed it asks about)."""
+
+    __slots__ = ("engine",)
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+
+    def __contains__(self, seed: object) -> bool:
+        engine = self.engine
+        return engine.sizes.get(engine.member_of.get(seed, -1), 1) >= MAX_STACK  # type: ignore[call-overload]

@@ -37,11 +37,11 @@ from cupola.model import Record, content_hash
 READER_MIN = 20_000  # backlogs from this size get a reader process (it takes ~1 s to start)
 
 
-@dataclass
+@dataclass(slots=True)
 class Prepared:
     id: str
     words: list[str] | None
-    keys: dict[int, str]
+    keys: list[int]  # its match keys (StrongKeys.keys())
     series_keys: list[int]
     fingerprint: str
     dirty: bool = False  # the record's assets gained a pHash that should be stored
@@ -50,6 +50,10 @@ class Prepared:
     record: Record | None = None  # None when prepared by the reader (and not dirty)
     _strong: StrongKeys | None = None
     archive: Archive | None = None  # where to read the record again when its StrongKeys are wanted
+
+    @property
+    def unread_strong(self) -> bool:
+        return self._strong is None
 
     @property
     def strong(self) -> StrongKeys:
@@ -70,7 +74,7 @@ def prepare(records: list[Record]) -> list[Prepared]:
         before = sum(1 for a in record.assets if a.get("phash256"))
         strong = strong_keys(record)
         dirty = sum(1 for a in record.assets if a.get("phash256")) != before
-        keys = strong.keys()
+        keys = list(strong.keys())
         fingerprint = content_hash([words[i], sorted(keys)])
         out.append(Prepared(record.id, words[i], keys, series.get(i, []), fingerprint, dirty,
                             rank_key(record, words[i]), record.cluster, record, strong))
@@ -122,7 +126,7 @@ def chunks(archive: Archive, mark: int, end: int, size: int, reader: bool) -> It
 def pack(rows: list[Prepared]) -> tuple:
     """A chunk of Prepared, in the compact form the reader process sends."""
     return ([p.id for p in rows], [" ".join(p.words) if p.words else None for p in rows],
-            [list(p.keys.items()) for p in rows], [p.series_keys for p in rows], [p.fingerprint for p in rows],
+            [p.keys for p in rows], [p.series_keys for p in rows], [p.fingerprint for p in rows],
             [p.rank for p in rows], {i: p.before for i, p in enumerate(rows) if p.before is not None},
             {i: record_json(p.record) for i, p in enumerate(rows) if p.dirty and p.record is not None})
 
@@ -132,7 +136,7 @@ def unpack(packed: tuple, archive: Archive) -> list[Prepared]:
     out = []
     for i, record_id in enumerate(ids):
         record = Record.from_dict(orjson.loads(dirty[i])) if i in dirty else None
-        out.append(Prepared(record_id, texts[i].split(" ") if texts[i] is not None else None, dict(keys[i]),
+        out.append(Prepared(record_id, texts[i].split(" ") if texts[i] is not None else None, keys[i],
                             series[i], fingerprints[i], i in dirty, tuple(ranks[i]), before.get(i), record,
                             archive=archive))
     return out

@@ -8,29 +8,36 @@ caption that escaped the boilerplate rules cannot glue thousands of records toge
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 
 from cupola.dedupe.minhash import band_keys
 from cupola.dedupe.text import SHORT_WORDS, shingles, similar
 
 MAX_STACK = 500
+PERFECT = 1.0  # similar(a, a) for any text that is not boilerplate; no pair scores more
 
 
 def best_seed(words: list[str], seeds: Iterable[str], texts: Mapping[str, list[str] | None],
-              full: set[str] | frozenset[str] = frozenset(),
+              full: Container[str] = frozenset(),
               cache: dict[str, set[str]] | None = None) -> tuple[str | None, float]:
     """The seed whose text is most similar to ``words`` (ties: first seen), or (None, 0).
 
-    ``cache`` keeps seeds' shingle sets between calls (a seed is compared with many texts).
+    ``cache`` keeps seeds' shingle sets between calls (a seed is compared with many texts). No score
+    exceeds ``PERFECT`` (what ``similar`` gives identical texts), so the first seed that reaches it wins
+    and the rest are not compared; an identical text is recognised without computing its similarity.
     """
     best, best_score = None, 0.0
-    own = shingles(words) if len(words) >= SHORT_WORDS else None
+    own = None
     for seed in seeds:
         if seed in full:
             continue
         other = texts.get(seed)
         if not other:
             continue
+        if other == words:
+            return seed, PERFECT
+        if own is None and len(words) >= SHORT_WORDS:
+            own = shingles(words)
         theirs = None
         if cache is not None and own is not None and len(other) >= SHORT_WORDS:
             theirs = cache.get(seed)
@@ -39,6 +46,8 @@ def best_seed(words: list[str], seeds: Iterable[str], texts: Mapping[str, list[s
         score = similar(words, other, theirs, own)
         if score > best_score:
             best, best_score = seed, score
+            if score >= PERFECT:
+                break
     return best, best_score
 
 

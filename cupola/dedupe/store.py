@@ -11,6 +11,8 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
+
 CHUNK = 900  # stay under SQLite's bound-parameter limit
 
 
@@ -61,7 +63,7 @@ def add_keys(conn: sqlite3.Connection, rows: Iterable[tuple[int, str]]) -> None:
 
 
 def seen_row(record_id: str, fingerprint: str, keys: list[int]) -> tuple[str, str, str]:
-    return record_id, fingerprint, json.dumps(keys)
+    return record_id, fingerprint, orjson.dumps(keys).decode()  # read back with json.loads (``seen``)
 
 
 def save_seen(conn: sqlite3.Connection, rows: Iterable[tuple[str, str, str]]) -> None:
