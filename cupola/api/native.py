@@ -129,21 +129,25 @@ async def record(request: Request, record_id: str) -> dict[str, Any]:
 
 @router.get("/clusters/{cluster_id:path}", summary="A duplicate or series cluster and its members")
 async def cluster(request: Request, cluster_id: str) -> dict[str, Any]:
-    from cupola.search.service import search
+    from cupola.dedupe.review import show_cluster
+    from cupola.errors import NotFound
 
     def compute() -> dict[str, Any]:
         archive = state_of(request).archive()
-        result = search(archive, f'cluster:"{cluster_id}"', limit=1, facets=False, expand=True)
-        if not result.hits:
-            raise ApiError(404, f"no cluster {cluster_id!r}")
-        hit = result.hits[0]
-        ids = hit.members or [hit.id]
+        try:  # every member from the cluster tables (a search page would list only the members it fetched)
+            shown = show_cluster(archive, cluster_id)
+        except NotFound:
+            raise ApiError(404, f"no cluster {cluster_id!r}") from None
+        ids = [m["id"] for m in shown["members"]]
         records = archive.get_many(ids)
+        representative = shown["representative"] if shown["representative"] in records else ids[0]
+        cluster = records[representative].cluster if representative in records else None
         base = base_url(request)
         members = [{"id": r.id, "title": r.title, "taken_at": r.taken_at, "role": (r.cluster or {}).get("role"),
                     "preview": cj.preview_url(base, r)} for i in ids if (r := records.get(i))]
-        return {"ok": True, "id": cluster_id, "cluster": hit.cluster or hit.record.cluster,
-                "representative": hit.id, "members": members}
+        return {"ok": True, "id": cluster_id,
+                "cluster": cluster or {"id": shown["id"], "kind": shown["kind"], "size": shown["size"]},
+                "representative": representative, "members": members}
 
     return await run(request, compute)
 
