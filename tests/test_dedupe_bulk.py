@@ -59,8 +59,10 @@ def test_bulk_gives_the_chunked_clusters(tmp_path):
     chunked = _clustered(tmp_path / "chunked", chunk_size=7, bulk=False, defer=False)
     deferred = _clustered(tmp_path / "deferred", chunk_size=7, bulk=False)
     single = _clustered(tmp_path / "single", chunk_size=10_000)
-    read_apart = _clustered(tmp_path / "reader", chunk_size=7, reader=True)  # prepared in a second process
+    read_apart = _clustered(tmp_path / "reader", chunk_size=7, readers=1)  # prepared in a second process
+    two = _clustered(tmp_path / "readers", chunk_size=7, readers=2)
     assert _layout(bulk) == _layout(chunked) == _layout(deferred) == _layout(single) == _layout(read_apart)
+    assert _layout(two) == _layout(bulk)
     assert len(_layout(bulk)) >= len(EXPECTED["groups"])
 
 

@@ -1,14 +1,16 @@
 """What the engine places: records read in seq order and prepared (series text, band keys, match keys,
 fingerprint, representative rank), a chunk at a time.
 
-Preparing costs more than placing (``series_tokens``, MinHash, match keys), and it depends on nothing
-but the record, so for a large backlog one reader process prepares the next chunks while this process
-places the current one (``reader=True``; ``cupola.dedupe.reader``, a plain subprocess, so nothing of the
-caller is imported or forked again). It opens its own read-only connection and sends each chunk back in a
-compact form: no record and no ``StrongKeys`` (verifying a key match needs them for ~1 %
-of records; ``Prepared.strong`` loads the record again then), captions as one string. A record whose
-assets gained a pHash while it was prepared (``dirty``) is sent whole, so that pHash is not computed again.
-The pipe holds it back to about one chunk ahead, so memory stays bounded.
+Preparing costs about as much as placing (``series_tokens``, MinHash, match keys) and depends on nothing
+but the record, so for a large backlog reader processes (``READERS``, taking alternate chunks) prepare
+the next chunks while this process places the current one. A reader is ``cupola.dedupe.reader``, a plain
+subprocess (nothing of the caller is imported or forked again) with its own read-only connection; it
+sends each chunk back in a compact form: no record and no ``StrongKeys``, captions as one string. Only a
+record whose match keys meet another record's needs its ``StrongKeys`` (to verify the match: ~1 % of
+records at 100k, more at 1M where same-day republished captions share keys); ``Prepared.strong`` computes
+them from the record, which the engine reads again for those records, a chunk at a time. A record whose
+assets gained a pHash while it was prepared (``dirty``) is sent whole, so that pHash is not computed
+again. The pipe holds each reader back to about one chunk ahead, so memory stays bounded.
 """
 
 from __future__ import annotations
@@ -34,7 +36,10 @@ from cupola.dedupe.text import series_tokens
 from cupola.errors import CupolaError
 from cupola.model import Record, content_hash
 
-READER_MIN = 20_000  # backlogs from this size get a reader process (it takes ~1 s to start)
+READER_MIN = 20_000  # backlogs from this size get reader processes (one takes ~1 s to start)
+# Two readers keep up with placing on two cores (1M bench archive: placing waits for one reader for the first
+# 60 % of the run); on one core a reader only adds the trip through the pipe.
+READERS = min(2, os.cpu_count() or 1) if (os.cpu_count() or 1) > 1 else 0
 
 
 @dataclass(slots=True)
@@ -81,9 +86,10 @@ def prepare(records: list[Record]) -> list[Prepared]:
     return out
 
 
-def chunks(archive: Archive, mark: int, end: int, size: int, reader: bool) -> Iterator[list[Prepared]]:
-    """Prepared chunks of the records with mark < seq <= end, in seq order."""
-    if not reader:
+def chunks(archive: Archive, mark: int, end: int, size: int, readers: int) -> Iterator[list[Prepared]]:
+    """Prepared chunks of the records with mark < seq <= end, in seq order, prepared in ``readers``
+    processes (chunk i by process i mod readers) or, with 0, here."""
+    if not readers:
         chunk = []
         for seq, record in archive.iter_records(mark):
             if seq > end:
@@ -100,27 +106,32 @@ def chunks(archive: Archive, mark: int, end: int, size: int, reader: bool) -> It
     bounds = [(seqs[i] - 1, seqs[min(i + size, len(seqs)) - 1]) for i in range(0, len(seqs), size)]
     package_root = str(Path(cupola.__file__).resolve().parents[1])
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))}
-    process = subprocess.Popen([sys.executable, "-m", "cupola.dedupe.reader"], stdin=subprocess.PIPE,
-                               stdout=subprocess.PIPE, env=env)
+    processes: list[subprocess.Popen] = []
     try:
-        assert process.stdin is not None and process.stdout is not None
-        pickle.dump((str(archive.path / DB_NAME), bounds), process.stdin)
-        process.stdin.close()
-        for _ in bounds:
+        for n in range(readers):
+            process = subprocess.Popen([sys.executable, "-m", "cupola.dedupe.reader"], stdin=subprocess.PIPE,
+                                       stdout=subprocess.PIPE, env=env)
+            processes.append(process)
+            assert process.stdin is not None
+            pickle.dump((str(archive.path / DB_NAME), bounds[n::readers]), process.stdin)
+            process.stdin.close()
+        for i in range(len(bounds)):
+            process = processes[i % readers]
             try:
-                kind, body = pickle.load(process.stdout)
+                kind, body = pickle.load(process.stdout)  # type: ignore[arg-type]
             except EOFError:
-                raise CupolaError(f"the dedupe reader process stopped (exit status {process.wait()})",
+                raise CupolaError(f"a dedupe reader process stopped (exit status {process.wait()})",
                                   where=str(archive.path), hint="see its messages above; run again") from None
             if kind == "error":
-                raise CupolaError(f"the dedupe reader process failed:\n{body}", where=str(archive.path))
+                raise CupolaError(f"a dedupe reader process failed:\n{body}", where=str(archive.path))
             yield unpack(body, archive)
     finally:
-        if process.poll() is None:
-            process.kill()
-        process.wait()
-        if process.stdout is not None:
-            process.stdout.close()
+        for process in processes:
+            if process.poll() is None:
+                process.kill()
+            process.wait()
+            if process.stdout is not None:
+                process.stdout.close()
 
 
 def pack(rows: list[Prepared]) -> tuple:

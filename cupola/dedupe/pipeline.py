@@ -20,7 +20,7 @@ from typing import Any
 from cupola.archive import Archive
 from cupola.dedupe.bulk import PENDING, flush
 from cupola.dedupe.engine import Engine, Stats
-from cupola.dedupe.feed import READER_MIN, chunks
+from cupola.dedupe.feed import READER_MIN, READERS, chunks
 
 log = logging.getLogger("cupola")
 MARK = "dedupe_seq"
@@ -28,13 +28,13 @@ CHUNK_SIZE = 5000
 
 
 def update(archive: Archive, *, progress: Any = None, chunk_size: int = CHUNK_SIZE,
-           defer: bool | None = None, bulk: bool | None = None, reader: bool | None = None) -> Stats:
+           defer: bool | None = None, bulk: bool | None = None, readers: int | None = None) -> Stats:
     """Cluster every record changed since the mark. Call inside ``archive.writing()``.
 
     ``defer``: write ``record.cluster`` once after the last chunk (default: when there is more than one
     chunk) rather than after each; the clusters come out the same. ``bulk``: keep the run's state in
     memory (default, and only possible, when the dedupe tables are empty); implies ``defer``.
-    ``reader``: prepare chunks in a second process (``cupola.dedupe.feed``; default: for large backlogs).
+    ``readers``: processes preparing chunks (``cupola.dedupe.feed``; default: ``READERS`` for a large backlog).
     """
     mark = int(archive.meta(MARK, "0") or 0)
     end = archive.max_seq()
@@ -55,8 +55,9 @@ def update(archive: Archive, *, progress: Any = None, chunk_size: int = CHUNK_SI
     if engine.defer:
         archive.set_meta(PENDING, "bulk" if bulk else "1")
     stats = Stats()
-    reader = total >= READER_MIN if reader is None else reader
-    for chunk in chunks(archive, mark, end, chunk_size, reader and total > 0):
+    if readers is None:
+        readers = READERS if total >= READER_MIN else 0
+    for chunk in chunks(archive, mark, end, chunk_size, readers if total > 0 else 0):
         stats.add(engine.run(chunk))
         if progress is not None and stats.seen < total:
             progress("dedupe", stats.seen, total)
