@@ -201,3 +201,13 @@ def _record(row: dict):
     from cupola.model import Record
 
     return Record(id=row["nasa_id"], source="test", title=row.get("title", ""), caption=row.get("description", ""))
+
+
+def test_readers_find_an_archive_given_by_a_relative_path(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    archive = Archive.open("relative")
+    ingest(archive, [RECORDS], options=OPTIONS)
+    with archive.writing():
+        stats = update(archive, chunk_size=7, readers=2)
+    assert stats.placed == archive.count()
+    assert _layout(archive) == _layout(_clustered(tmp_path / "here", chunk_size=7, readers=0))

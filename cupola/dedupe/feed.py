@@ -113,7 +113,7 @@ def chunks(archive: Archive, mark: int, end: int, size: int, readers: int) -> It
                                        stdout=subprocess.PIPE, env=env)
             processes.append(process)
             assert process.stdin is not None
-            pickle.dump((str(archive.path / DB_NAME), bounds[n::readers]), process.stdin)
+            pickle.dump((str((archive.path / DB_NAME).resolve()), bounds[n::readers]), process.stdin)
             process.stdin.close()
         for i in range(len(bounds)):
             process = processes[i % readers]
