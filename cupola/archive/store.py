@@ -210,6 +210,18 @@ class Archive:
                                   "WHERE id = ?", rows)
         return len(rows)
 
+    def patch_field(self, name: str, rows: Iterable[tuple[str, Any]]) -> int:
+        """Set one top-level field of stored records in SQL (``json_set``: no record is decoded in Python),
+        each with a new seq, as ``replace_data`` would. ``rows``: (record id, JSON-able value or None)."""
+        if not name.isidentifier():
+            raise ValueError(f"not a field name: {name!r}")
+        stamp = _now()
+        params = [(orjson.dumps(value).decode(), self._next_seq(), stamp, record_id) for record_id, value in rows]
+        with self.transaction():
+            self.conn.executemany(f"UPDATE records SET data = json_set(data, '$.{name}', json(?)), seq = ?, "
+                                  "updated_at = ? WHERE id = ?", params)
+        return len(params)
+
     def touch(self, ids: Iterable[str]) -> None:
         """Mark records changed so derived indexes pick them up again."""
         rows = [(self._next_seq(), record_id) for record_id in ids]

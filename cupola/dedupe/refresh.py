@@ -17,10 +17,7 @@ is the better of the stored one and the newcomers, and its members are patched w
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
-
-import orjson
 
 from cupola.dedupe import store
 from cupola.dedupe.representative import best_ranked, rank_key
@@ -152,11 +149,7 @@ def write(engine: Engine, desired: dict[str, dict[str, Any] | None], before: Any
 
 def patch_cluster(archive: Any, rows: list[tuple[str, dict[str, Any] | None]]) -> None:
     """Set ``record.cluster`` of existing records in their stored JSON, with a new seq (as ``replace_data``)."""
-    stamp = datetime.now(UTC).isoformat(timespec="seconds")
-    params = [(orjson.dumps(value).decode(), archive._next_seq(), stamp, record_id) for record_id, value in rows]
-    with archive.transaction() as conn:
-        conn.executemany("UPDATE records SET data = json_set(data, '$.cluster', json(?)), seq = ?, updated_at = ? "
-                         "WHERE id = ?", params)
+    archive.patch_field("cluster", rows)
 
 
 def current(conn: sqlite3.Connection, record_id: str) -> dict[str, Any] | None:
