@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from pathlib import Path
 
 import pytest
@@ -61,10 +62,31 @@ def test_the_link_needs_two_centers_and_one_day(archive):
 
 def test_keys_meet_only_for_the_same_day(archive):
     jsc, ksc = archive.get("S87-26113"), archive.get("81PC0137")
-    shared = set(strong_keys(jsc).keys().items()) & set(strong_keys(ksc).keys().items())
-    assert shared and {kind for _key, kind in shared} == {"rp"}
+    assert set(strong_keys(jsc).republished_keys()) & set(strong_keys(ksc).republished_keys())
+    assert not set(strong_keys(jsc).keys()) & set(strong_keys(ksc).keys())  # nothing else in common
     other_day = dataclasses.replace(ksc, taken_at="1981-03-06")
-    assert not set(strong_keys(jsc).keys()) & set(strong_keys(other_day).keys())
+    assert not set(strong_keys(jsc).republished_keys()) & set(strong_keys(other_day).republished_keys())
+
+
+def test_a_record_that_joins_a_cluster_leaves_its_republished_keys_to_the_first(tmp_path):
+    archive = Archive.open(tmp_path / "a")
+    ingest(archive, [HERE / "republished.jsonl"], options=OPTIONS)
+    rows = [json.loads(line) for line in (HERE / "republished.jsonl").read_text().splitlines()]
+    frame = next(row for row in rows if row["data"][0]["nasa_id"] == "9802895")
+    frame["data"][0]["nasa_id"] = "9802895-frame"  # another MSFC frame with the same caption and day
+    (tmp_path / "frame.jsonl").write_text(json.dumps(frame) + "\n")
+    ingest(archive, [tmp_path / "frame.jsonl"], options=OPTIONS)
+    assert _cluster(archive, "9802895-frame") == _cluster(archive, "9802895") == _cluster(archive, "sts087-718-069")
+
+    def stored(record_id: str) -> set[int]:
+        return {key for (key,) in archive.conn.execute("SELECT key FROM dedupe_keys WHERE record_id = ?",
+                                                        (record_id,))}
+
+    own = set(strong_keys(archive.get("9802895-frame")).republished_keys())
+    assert own and not own & stored("9802895-frame")  # it joined a cluster: the cluster's first record stands for it
+    assert not own & stored("9802895")
+    first = set(strong_keys(archive.get("sts087-718-069")).republished_keys())
+    assert first <= stored("sts087-718-069") and own & first
 
 
 def test_body_drops_dateline_id_head_and_credit():

@@ -20,7 +20,7 @@ import pickle
 import subprocess
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +49,7 @@ class Prepared:
     keys: list[int]  # its match keys (StrongKeys.keys())
     series_keys: list[int]
     fingerprint: str
+    rp_keys: list[int] = field(default_factory=list)  # StrongKeys.republished_keys(): registered like series keys
     dirty: bool = False  # the record's assets gained a pHash that should be stored
     rank: tuple = ()  # representative.rank_key
     before: dict[str, Any] | None = None  # record.cluster when it was read
@@ -80,8 +81,9 @@ def prepare(records: list[Record]) -> list[Prepared]:
         strong = strong_keys(record)
         dirty = sum(1 for a in record.assets if a.get("phash256")) != before
         keys = list(strong.keys())
-        fingerprint = content_hash([words[i], sorted(keys)])
-        out.append(Prepared(record.id, words[i], keys, series.get(i, []), fingerprint, dirty,
+        rp_keys = strong.republished_keys()
+        fingerprint = content_hash([words[i], sorted(keys + rp_keys)])
+        out.append(Prepared(record.id, words[i], keys, series.get(i, []), fingerprint, rp_keys, dirty,
                             rank_key(record, words[i]), record.cluster, record, strong))
     return out
 
@@ -138,16 +140,17 @@ def pack(rows: list[Prepared]) -> tuple:
     """A chunk of Prepared, in the compact form the reader process sends."""
     return ([p.id for p in rows], [" ".join(p.words) if p.words else None for p in rows],
             [p.keys for p in rows], [p.series_keys for p in rows], [p.fingerprint for p in rows],
+            [p.rp_keys for p in rows],
             [p.rank for p in rows], {i: p.before for i, p in enumerate(rows) if p.before is not None},
             {i: record_json(p.record) for i, p in enumerate(rows) if p.dirty and p.record is not None})
 
 
 def unpack(packed: tuple, archive: Archive) -> list[Prepared]:
-    ids, texts, keys, series, fingerprints, ranks, before, dirty = packed
+    ids, texts, keys, series, fingerprints, rp_keys, ranks, before, dirty = packed
     out = []
     for i, record_id in enumerate(ids):
         record = Record.from_dict(orjson.loads(dirty[i])) if i in dirty else None
         out.append(Prepared(record_id, texts[i].split(" ") if texts[i] is not None else None, keys[i],
-                            series[i], fingerprints[i], i in dirty, tuple(ranks[i]), before.get(i), record,
-                            archive=archive))
+                            series[i], fingerprints[i], rp_keys[i], i in dirty, tuple(ranks[i]), before.get(i),
+                            record, archive=archive))
     return out

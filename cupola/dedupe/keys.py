@@ -91,9 +91,12 @@ class StrongKeys:
         out.update({key_of("sha", s): "sha" for s in self.shas})
         for phash in self.phashes:
             out.update({key_of("ph", piece): "ph" for piece in phash_chunks(phash)})
-        if self.published is not None:
-            out.update({key: "rp" for key in republished_keys(self.published)})
         return out
+
+    def republished_keys(self) -> list[int]:
+        """The ``rp`` keys: kept apart from ``keys()`` because only a record that starts a cluster registers
+        them (like a series seed, it stands for the records that join it: they share its day and body)."""
+        return republished_keys(self.published) if self.published is not None else []
 
 
 def republished_keys(published: Published) -> list[int]:
