@@ -139,10 +139,17 @@ def exact_key(words: list[str]) -> int:
 
 def designators(words: list[str]) -> set[str]:
     """Mission/vehicle-like names with numbers: 'sts-95', 'apollo 11', 'expedition 42', 'ma8'."""
-    out = {w for w in words if _GLUED.match(w) and _GLUED.match(w).group(1) not in _NOT_DESIGNATORS}
-    for word, following in zip(words, words[1:], strict=False):
-        if following[0].isdigit() and len(word) > 1 and word.isalpha() and word not in _NOT_DESIGNATORS:
-            out.add(word + following)
+    out = set()
+    previous = ""
+    for word in words:
+        if word[0].isdigit():  # "sts 95": a name, then its number
+            if len(previous) > 1 and previous.isalpha() and previous not in _NOT_DESIGNATORS:
+                out.add(previous + word)
+        elif not word.isalpha():  # "ma8", "sts95": letters and digits in one word (pure words never are)
+            glued = _GLUED.match(word)
+            if glued and glued.group(1) not in _NOT_DESIGNATORS:
+                out.add(word)
+        previous = word
     return out
 
 
