@@ -19,8 +19,9 @@ first clustering, a recluster): nothing earlier can match, so instead of looking
 and candidates' captions up in SQLite for every chunk, the engine keeps what later chunks need in
 memory (every registered key, every record's cluster and each cluster's size, the seeds' captions
 and their shingles, every record's representative rank) and ``refresh`` (``refresh_bulk``) writes
-``record.cluster`` from those, without reading the records again. The tables are still written per
-chunk, so a run that dies is finished by the next one like any deferred run.
+``record.cluster`` from those, without reading the records again. The tables themselves are written
+once, after the last chunk (``cupola.dedupe.bulk.flush``); a bulk run that dies before that is started
+over by the next run, one that dies after it is finished like any deferred run.
 """
 
 from __future__ import annotations
