@@ -154,18 +154,17 @@ class Engine:
         """Candidates for every key of the chunk, with what verifying them needs."""
         if self.bulk:  # every key, membership and seed text of this run is in memory
             self.hits = {}
-            wanted = {other for p in todo for key in (*p.keys, *p.rp_keys) for other in self.local_keys.get(key, ())}
+            wanted = {other for p in todo for key in p.match_keys for other in self.local_keys.get(key, ())}
             # records of the chunk whose keys meet another record's: read those sent without it at once
-            counts = Counter(chain.from_iterable((*p.keys, *p.rp_keys) for p in todo))
+            counts = Counter(chain.from_iterable(p.match_keys for p in todo))
             shared = {key for key, n in counts.items() if n > 1}
             known = self.local_keys.keys()
             unread = {p.id: p for p in todo if p.record is None and p.unread_strong and (
-                not shared.isdisjoint(p.keys) or not known.isdisjoint(p.keys)
-                or not shared.isdisjoint(p.rp_keys) or not known.isdisjoint(p.rp_keys))}
+                not shared.isdisjoint(p.match_keys) or not known.isdisjoint(p.match_keys))}
             for record_id, record in self.archive.get_many(list(unread)).items():
                 unread[record_id].record = record
         else:
-            self.hits = store.lookup_keys(self.conn, [k for p in todo for k in (*p.keys, *p.rp_keys, *p.series_keys)])
+            self.hits = store.lookup_keys(self.conn, [k for p in todo for k in (*p.match_keys, *p.series_keys)])
             wanted = {rid for ids in self.hits.values() for rid in ids} - set(self.texts)
         for record_id, record in self.archive.get_many(sorted(w for w in wanted if w not in self.strongs)).items():
             if not self.bulk:
@@ -251,7 +250,7 @@ class Engine:
     def _place(self, p: Prepared, blocked: set[str], together: set[str], stats: Stats) -> list[int]:
         record_id = p.id
         links = []
-        for other in self._candidates((*p.keys, *p.rp_keys), record_id):
+        for other in self._candidates(p.match_keys, record_id):
             strong = self._strong(other)
             verdict = verify_strong(p.strong, strong) if strong is not None else None
             if verdict and self._allowed(other, blocked):

@@ -58,6 +58,11 @@ class Prepared:
     archive: Archive | None = None  # where to read the record again when its StrongKeys are wanted
 
     @property
+    def match_keys(self) -> tuple[int, ...]:
+        """Every key the record looks others up by: its match keys and its republished-caption keys."""
+        return (*self.keys, *self.rp_keys)
+
+    @property
     def unread_strong(self) -> bool:
         return self._strong is None
 
