@@ -31,7 +31,7 @@ FACET_FIELDS = ("center", "media_type", "year", "keyword", "source", *ENTITY_KIN
 EXACT_FIELDS = ("center", "media_type", "source", "keyword", "nasa_id", *ENTITY_KINDS, "event", "cluster_id")
 PHRASE_FILTER_FIELDS = ("photographer", "secondary_creator", "location", "title_f", "caption_f")
 WRITER_HEAP = 200_000_000
-_OPEN: dict[str, tuple[tantivy.Index, float]] = {}
+_OPEN: dict[str, tuple[tantivy.Index, tuple[int, int] | None]] = {}
 _OPEN_LOCK = threading.Lock()
 
 
@@ -132,8 +132,18 @@ def _meta_path(directory: Path) -> Path:
 
 
 def open_index(archive: Archive) -> tantivy.Index:
-    """The archive's keyword index, reloaded if it changed on disk; built first if it does not exist."""
+    """The archive's keyword index, reloaded if it changed on disk; built first if it does not exist.
+
+    Called once per search: when neither Cupola's meta file nor tantivy's (rewritten by every commit)
+    has changed since the last call, the open index is returned as it is (no file read, no reload).
+    """
     directory = archive.index_dir
+    key = str(directory.resolve())
+    stamp = _stamp(directory)
+    with _OPEN_LOCK:
+        cached = _OPEN.get(key)
+    if cached is not None and stamp is not None and cached[1] == stamp:
+        return cached[0]
     if not _meta_path(directory).exists() or read_meta(directory).get("schema") != SCHEMA_VERSION:
         if archive.readonly:
             from cupola.errors import ArchiveError
@@ -142,17 +152,24 @@ def open_index(archive: Archive) -> tantivy.Index:
                                hint="run `cupola --archive DIR reindex`")
         with archive.writing():
             rebuild(archive)
-    key = str(directory.resolve())
-    stamp = _meta_path(directory).stat().st_mtime
+        stamp = _stamp(directory)
     with _OPEN_LOCK:
         cached = _OPEN.get(key)
-        if cached is None or cached[1] != stamp:
+        if cached is None or stamp is None or cached[1][0] != stamp[0]:
             index = tantivy.Index(build_schema(), path=str(directory / "data"), reuse=True)
-            _OPEN[key] = (index, stamp)
         else:
             index = cached[0]
-    index.reload()
+        index.reload()
+        _OPEN[key] = (index, stamp)
     return index
+
+
+def _stamp(directory: Path) -> tuple[int, int] | None:
+    """(Cupola meta, tantivy meta) modification times: a rebuild swaps the first, a commit the second."""
+    try:
+        return _meta_path(directory).stat().st_mtime_ns, (directory / "data" / "meta.json").stat().st_mtime_ns
+    except FileNotFoundError:
+        return None
 
 
 def read_meta(directory: Path) -> dict[str, Any]:
