@@ -96,6 +96,33 @@ def test_phrase_exclusion_and_prefix(sample_archive):
     assert prefix.total >= search(sample_archive, "apollo", limit=1).total > 0
 
 
+def test_prefix_matches_every_word_it_starts_whichever_query_expands_it(sample_archive):
+    """Few expansions go through tantivy's phrase-prefix query (no automaton to compile), many through
+    a regex; either way the hits and scores equal a regex over the whole term dictionary."""
+    import re
+
+    from tantivy import Occur, Query
+
+    from cupola.index.keyword import open_index
+    from cupola.search import keyword
+
+    index = open_index(sample_archive)
+    searcher = index.searcher()
+    paths = set()
+    for prefix in ("apoll", "astron", "s", "con", "lun", "a"):
+        expansions = len(searcher.terms_with_prefix("caption", prefix, limit=keyword.PREFIX_EXPANSIONS + 1))
+        paths.add(expansions <= keyword.PREFIX_EXPANSIONS)
+        regex = Query.boolean_query([
+            (Occur.Should, Query.boost_query(Query.regex_query(index.schema, name, re.escape(prefix) + ".*"),
+                                             keyword.FIELD_BOOSTS[name]))
+            for name in ("title", "keywords", "caption")])
+        expected = searcher.search(regex, limit=10_000)
+        got = searcher.search(keyword._prefix_clause(index.schema, searcher, prefix + "*"), limit=10_000)
+        assert got.count == expected.count > 0, prefix
+        assert [(round(s, 5), a.doc) for s, a in got.hits] == [(round(s, 5), a.doc) for s, a in expected.hits]
+    assert paths == {True, False}
+
+
 def test_title_matches_rank_above_caption_only_matches(sample_archive):
     result = search(sample_archive, "saturn", limit=10)
     assert result.total > 10

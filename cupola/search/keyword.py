@@ -27,6 +27,7 @@ STOPWORDS = frozenset(
     "photo photos photograph photographs picture pictures image images shot shots show shows showing shown "
     "seen view views about".split()
 )
+PREFIX_EXPANSIONS = 50  # tantivy's PhrasePrefixQuery default max_expansions
 YEAR_WORD_BOOST = 3.0  # a bare year in free text ("moon landing 1969") prefers that year; it does not require it
 EXACT_FILTERS = {"center", "media_type", "source", "keyword", "nasa_id", "person", "mission", "vehicle", "place",
                  "organization", "event", "cluster_id"}
@@ -65,12 +66,21 @@ def _fuzzy_clause(schema: tantivy.Schema, word: str) -> tantivy.Query:
     return Query.boolean_query(subqueries)
 
 
-def _prefix_clause(schema: tantivy.Schema, prefix: str) -> tantivy.Query:
+def _prefix_clause(schema: tantivy.Schema, searcher: tantivy.Searcher, prefix: str) -> tantivy.Query:
+    """Any indexed word that starts with ``prefix``, in title, keywords or caption (constant score).
+
+    tantivy's phrase-prefix query expands the prefix from the term dictionary at search time, but to
+    at most PREFIX_EXPANSIONS words; a regex query expands to all of them but compiles an automaton
+    first (~0.35 ms a field). So the first is used when the dictionary holds few enough such words.
+    """
     stem = _SAFE.sub("", prefix.rstrip("*").lower())
-    subqueries = [
-        (Occur.Should, Query.boost_query(Query.regex_query(schema, name, re.escape(stem) + ".*"), FIELD_BOOSTS[name]))
-        for name in ("title", "keywords", "caption")
-    ]
+    subqueries = []
+    for name in ("title", "keywords", "caption"):
+        if len(searcher.terms_with_prefix(name, stem, limit=PREFIX_EXPANSIONS + 1)) <= PREFIX_EXPANSIONS:
+            clause = Query.phrase_prefix_query(schema, name, [stem])
+        else:
+            clause = Query.regex_query(schema, name, re.escape(stem) + ".*")
+        subqueries.append((Occur.Should, Query.boost_query(clause, FIELD_BOOSTS[name])))
     return Query.boolean_query(subqueries)
 
 
@@ -234,7 +244,7 @@ def build(index: tantivy.Index, searcher: tantivy.Searcher, parsed: ParsedQuery,
             clause = Query.boolean_query([(Occur.Should, clause), (Occur.Should, _fuzzy_clause(schema, word))])
         text_clauses.append(clause)
     text_clauses += [_text_clause(index, phrase, 1.5) for phrase in parsed.phrases]
-    text_clauses += [_prefix_clause(schema, prefix) for prefix in parsed.prefixes]
+    text_clauses += [_prefix_clause(schema, searcher, prefix) for prefix in parsed.prefixes]
     clauses: list[tuple[Occur, tantivy.Query]] = []
     if text_clauses:
         if relaxed and len(text_clauses) > 1:
