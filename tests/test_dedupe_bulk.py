@@ -211,3 +211,27 @@ def test_readers_find_an_archive_given_by_a_relative_path(tmp_path, monkeypatch)
         stats = update(archive, chunk_size=7, readers=2)
     assert stats.placed == archive.count()
     assert _layout(archive) == _layout(_clustered(tmp_path / "here", chunk_size=7, readers=0))
+
+
+def test_the_reader_prepares_from_a_few_fields_what_the_whole_record_gives(tmp_path):
+    """The reader process decodes only the fields preparing reads (SQLite json_extract); the chunk it sends
+    is the one the whole records give, on the real fixture records and on copies with local files."""
+    import orjson
+
+    from cupola.dedupe import reader
+    from cupola.dedupe.feed import pack, prepare
+    from cupola.model import Record
+
+    archive = _clustered(tmp_path / "a", chunk_size=7)  # record.cluster set: the old field is sent too
+    photo = next(p for p in sorted((HERE / "photos").glob("*.jpg")))
+    rows = list(archive.conn.execute("SELECT data FROM records ORDER BY seq"))
+    with archive.writing(), archive.transaction() as conn:  # two records gain a local file without a pHash
+        for (data,) in rows[:2]:
+            record = orjson.loads(data)
+            record["assets"] = [*record["assets"], {"role": "orig", "path": str(photo)}]
+            conn.execute("UPDATE records SET data = ? WHERE id = ?", (orjson.dumps(record).decode(), record["id"]))
+    whole = [Record.from_dict(orjson.loads(d)) for (d,) in archive.conn.execute("SELECT data FROM records ORDER BY seq")]
+    few = [reader._record(archive.conn, fields) for (fields,) in archive.conn.execute(reader._FIELDS, (0, 10**9))]
+    prepared = prepare(few)
+    assert sum(p.dirty for p in prepared) == 2  # hashed, and sent whole
+    assert pack(prepared) == pack(prepare(whole))

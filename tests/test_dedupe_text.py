@@ -6,7 +6,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cupola.dedupe.minhash import band_keys
-from cupola.dedupe.text import id_form, series_tokens, similar
+from cupola.dedupe.text import (
+    _DAMAGED_APOSTROPHE,
+    _FILLER,
+    _WORD,
+    GENERIC,
+    _without_id,
+    id_form,
+    series_tokens,
+    similar,
+    words_of,
+)
 from cupola.model import Record
 
 ARMSTRONG = ("{id} (18 April 1969) --- Suited astronaut Neil A. Armstrong, wearing an Extravehicular Mobility Unit "
@@ -73,3 +83,38 @@ def test_band_keys_are_deterministic_and_equal_for_equal_texts(texts):
     first, second = band_keys(texts), band_keys([list(t) for t in texts])
     assert first == second
     assert all(isinstance(k, int) and -(2**63) <= k < 2**63 for keys in first for k in keys)
+
+
+ids = st.sampled_from(["S69-31075", "s69-031075", "KSC-69PC-0316", "ksc", "ISS042-E-104437", "a", "AS11-40-5903"])
+text = st.text(alphabet=st.sampled_from(list("s69-31075 kc0PC_./?'’éİKS\t")), max_size=60)
+
+
+@given(text)
+def test_words_of_splits_like_the_word_pattern(value):
+    assert words_of(value) == _WORD.findall(value)
+    assert words_of(value.lower()) == _WORD.findall(value.lower())
+
+
+@given(ids, text)
+def test_the_fast_path_drops_no_token_when_the_id_cannot_be_named(record_id, value):
+    """series_tokens keeps every word when some part of the id is missing from the text: dropping tokens
+    naming the id (``_without_id``) then finds nothing to drop."""
+    lowered, own = value.lower(), id_form(record_id)
+    if not all(part in lowered for part in own.split(".")):
+        assert _without_id(lowered, own, record_id) == words_of(lowered)
+    assert series_tokens(_record(record_id, value)) == _reference_series_tokens(record_id, value)
+
+
+def _reference_series_tokens(record_id: str, caption: str) -> list[str] | None:
+    """series_tokens as it read token by token before the fast path (same record, no title)."""
+    lowered = _DAMAGED_APOSTROPHE.sub("'", caption.strip().lower())
+    if not lowered:
+        return None
+    words = _without_id(lowered, id_form(record_id), record_id) if id_form(record_id) else _WORD.findall(lowered)
+    if len(words) < 4 or " ".join(words) in GENERIC or sum(w.isalpha() and w not in _FILLER for w in words) < 3:
+        return None
+    words = words[:150]
+    own = id_form(record_id)
+    if own and len(words) <= 12 and id_form(" ".join(words)) == own:
+        return None
+    return words

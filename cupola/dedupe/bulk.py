@@ -15,9 +15,14 @@ consecutive updates touch neighbouring pages.
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
+import threading
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from cupola.archive import Archive
+from cupola.archive.store import DB_NAME
 from cupola.dedupe import store
 from cupola.dedupe.refresh import KIND_RANK, cluster_field, patch_cluster, write
 from cupola.dedupe.representative import best_ranked, rank_key
@@ -27,6 +32,7 @@ if TYPE_CHECKING:
 
 PENDING = "dedupe_refresh_pending"
 BATCH = 20_000  # records patched per transaction
+CHECKPOINT_EVERY = 0.05  # seconds between the background checkpoints of ``checkpointing``
 
 
 def flush(engine: Engine) -> None:
@@ -71,6 +77,36 @@ def _key_rows(local_keys: dict[int, list[str]]) -> Iterator[tuple[int, str]]:
                 yield key, record_id
 
 
+@contextlib.contextmanager
+def checkpointing(archive: Archive) -> Iterator[None]:
+    """Copy the WAL into the database file from a second connection on a thread while the end of a bulk run
+    writes (SQLite runs it without the GIL, beside the writer), instead of in the writer's commits: writing
+    ~1M records and ~3M table rows, that copy is about a third of the writer's time."""
+    conn = archive.conn
+    if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+        yield
+        return
+    pages = conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+    checkpointer = sqlite3.connect(archive.path / DB_NAME, check_same_thread=False)
+    stop = threading.Event()
+
+    def run() -> None:
+        while not stop.wait(CHECKPOINT_EVERY):
+            with contextlib.suppress(sqlite3.OperationalError):  # busy: the writer's commits copy it later
+                checkpointer.execute("PRAGMA wal_checkpoint(PASSIVE)")
+
+    thread = threading.Thread(target=run, name="cupola-dedupe-checkpoint", daemon=True)
+    conn.execute("PRAGMA wal_autocheckpoint = 0")
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+        checkpointer.close()
+        conn.execute(f"PRAGMA wal_autocheckpoint = {int(pages)}")
+
+
 def refresh_bulk(engine: Engine) -> tuple[int, int]:
     """Write ``record.cluster`` of every record the bulk run touched. -> (records written, clusters)."""
     written = 0
@@ -92,4 +128,4 @@ def refresh_bulk(engine: Engine) -> tuple[int, int]:
     return written, len(engine.kinds)
 
 
-__all__ = ["flush", "patch_cluster", "refresh_bulk"]
+__all__ = ["checkpointing", "flush", "patch_cluster", "refresh_bulk"]

@@ -14,11 +14,12 @@ recluster) feeds the engine in bulk (``Engine.bulk``: the same placement, its st
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from typing import Any
 
 from cupola.archive import Archive
-from cupola.dedupe.bulk import PENDING, flush
+from cupola.dedupe.bulk import PENDING, checkpointing, flush
 from cupola.dedupe.engine import Engine, Stats
 from cupola.dedupe.feed import READER_MIN, READERS, chunks
 
@@ -61,10 +62,11 @@ def update(archive: Archive, *, progress: Any = None, chunk_size: int = CHUNK_SI
         stats.add(engine.run(chunk))
         if progress is not None and stats.seen < total:
             progress("dedupe", stats.seen, total)
-    if engine.bulk:
-        flush(engine)
-    if engine.defer or engine.affected:
-        stats.records_written, stats.clusters_changed = engine.refresh()
+    with checkpointing(archive) if engine.bulk else contextlib.nullcontext():
+        if engine.bulk:
+            flush(engine)
+        if engine.defer or engine.affected:
+            stats.records_written, stats.clusters_changed = engine.refresh()
     if progress is not None:
         progress("dedupe", stats.seen, total)
     archive.set_meta(MARK, str(archive.max_seq()))
