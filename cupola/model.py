@@ -114,7 +114,8 @@ class Record:
     )
 
     def content(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in self.CONTENT_FIELDS}
+        values = self.__dict__
+        return {name: values[name] for name in self.CONTENT_FIELDS}
 
     def content_hash(self) -> str:
         return content_hash(self.content())
@@ -133,8 +134,16 @@ class Record:
 
     def to_dict(self) -> dict[str, Any]:
         """A plain dict (shallow: nested values are shared, not copied)."""
-        data = {name: getattr(self, name) for name in _RECORD_FIELDS}
+        data = self.stored_dict()
         data["provenance"] = [p.to_dict() for p in self.provenance]
+        return data
+
+    def stored_dict(self) -> dict[str, Any]:
+        """``to_dict`` without the provenance (the archive keeps provenance in its own table)."""
+        data = self.__dict__.copy()
+        if tuple(data) != _FIELD_NAMES:  # an attribute was added (or deleted and set again): use the field order
+            return {name: getattr(self, name) for name in _STORED_FIELDS}
+        del data["provenance"]
         return data
 
     @classmethod
@@ -146,7 +155,8 @@ class Record:
         return cls(**known)
 
 
-_RECORD_FIELDS = tuple(f.name for f in fields(Record))
+_FIELD_NAMES = tuple(f.name for f in fields(Record))
+_STORED_FIELDS = tuple(name for name in _FIELD_NAMES if name != "provenance")
 
 
 def canonical_json(value: Any) -> bytes:

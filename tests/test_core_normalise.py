@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 
 from conftest import sample_items
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from cupola.model import Provenance, RawItem
-from cupola.normalise import to_record
+from cupola.model import Provenance, RawItem, Record
+from cupola.normalise import text, to_record
 from cupola.normalise.centers import normalise_center
-from cupola.normalise.text import clean_text, split_keywords
+from cupola.normalise.text import clean_line, clean_text, split_keywords
 
 
 def _record(item: dict):
@@ -100,3 +102,39 @@ def test_content_hash_ignores_provenance():
     item2 = {**item, "data": [{**item["data"][0], "title": "changed"}]}
     c = to_record(RawItem("nasa_json", item2, Provenance("nasa_json", "a.json", 1)))
     assert c.content_hash() != a.content_hash()
+
+
+# Text mixing what the cleaner's shortcuts look for: spaces, line breaks, other whitespace, "?", markup, mojibake.
+_TEXTS = st.text(max_size=60) | st.lists(st.sampled_from(
+    [*"ab ?s'<>&;.t\n\r\t\x0b\x1c\x85\u00a0\u200b\u2028\u3000Ã©â", "  ", " \n ", "\n\n\n", "&amp;", "<br>", "â€™"]),
+    max_size=40).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_TEXTS)
+def test_whitespace_shortcut_equals_splitting_every_line(value):
+    assert text._collapse_spaces(value) == "\n".join(" ".join(line.split()) for line in value.split("\n"))
+
+
+@settings(max_examples=500, deadline=None)
+@given(_TEXTS)
+def test_apostrophe_pattern_matches_where_the_letter_before_form_does(value):
+    letter_first = re.compile(r"(?<=[A-Za-z])\?(?=(?:s|t|re|ll|ve|d|m)\b)")
+    assert text._QUESTION_APOSTROPHE.sub("\u2019", value) == letter_first.sub("\u2019", value)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXTS)
+def test_plain_text_shortcut_is_only_trimming(value):
+    if text._plain(value):
+        assert clean_text(value) == value.strip() == clean_line(value)
+    assert clean_line(value) == " ".join(clean_text(value).split())
+
+
+def test_stored_dict_is_to_dict_without_provenance():
+    record = _record(sample_items()[0])
+    full = record.to_dict()
+    del full["provenance"]
+    assert list(record.stored_dict().items()) == list(full.items())
+    record.note = "not a field"  # an attribute outside the dataclass fields is not stored
+    assert list(record.stored_dict()) == [name for name in Record.__dataclass_fields__ if name != "provenance"]

@@ -367,8 +367,7 @@ def _settle_versions(archive: Archive, ids: list[str], known: set[tuple[str, str
 
 
 def record_json(record: Record) -> str:
-    data = record.to_dict()
-    data.pop("provenance", None)
+    data = record.stored_dict()
     try:
         return orjson.dumps(data).decode("utf-8")
     except TypeError:

@@ -12,7 +12,7 @@ from cupola.normalise.text import clean_line, clean_text, split_keywords
 
 _ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 # Keys that our own data files add around a published item; they are provenance, not content.
-META_KEYS = ("_shape", "_source", "_seen", "_seen_repos", "_variants")
+META_KEYS = frozenset(("_shape", "_source", "_seen", "_seen_repos", "_variants"))
 
 
 def item_data(item: dict[str, Any]) -> dict[str, Any]:
@@ -40,27 +40,39 @@ def parse_date_created(value: object) -> tuple[str | None, str | None]:
     return year, "year"
 
 
+_ROLES = {"preview": "thumb", "captions": "captions", "alternate": "alternate"}
+_LINK_EXTRAS = ("width", "height", "size", "render")
+
+
 def _assets(item: dict[str, Any], data: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every distinct href the item names, first role wins: its links, then asset / thumbnail fields."""
     assets: list[dict[str, Any]] = []
     seen: set[str] = set()
-
-    def add(role: str, href: object, **extra: Any) -> None:
-        if isinstance(href, str) and href and href not in seen:
-            seen.add(href)
-            assets.append({"role": role, "href": href, **extra})
-
-    for link in item.get("links") or []:
+    links = item.get("links")
+    for link in links or ():
         if not isinstance(link, dict):
             continue
         rel = link.get("rel")
-        role = {"preview": "thumb", "captions": "captions", "alternate": "alternate"}.get(rel, rel or "link")
-        extra = {k: link[k] for k in ("width", "height", "size", "render") if k in link}
-        add(role, link.get("href"), **extra)
-    extra_fields = item.get("_extra") if isinstance(item.get("_extra"), dict) else {}
-    for source in (extra_fields, data, item):
-        add("orig", source.get("asset"))
-        add("thumb", source.get("thumbnail"))
-    add("manifest", item.get("href"))
+        role = _ROLES.get(rel, rel or "link")
+        href = link.get("href")
+        if isinstance(href, str) and href and href not in seen:
+            seen.add(href)
+            asset = {"role": role, "href": href}
+            for key in _LINK_EXTRAS:
+                if key in link:
+                    asset[key] = link[key]
+            assets.append(asset)
+    extra_fields = item.get("_extra")
+    sources = (extra_fields, data, item) if isinstance(extra_fields, dict) else (data, item)
+    for source in sources:
+        for role, key in (("orig", "asset"), ("thumb", "thumbnail")):
+            href = source.get(key)
+            if isinstance(href, str) and href and href not in seen:
+                seen.add(href)
+                assets.append({"role": role, "href": href})
+    href = item.get("href")
+    if isinstance(href, str) and href and href not in seen:
+        assets.append({"role": "manifest", "href": href})
     return assets
 
 
@@ -73,7 +85,8 @@ def nasa_item_to_record(raw: RawItem) -> Record:
         nasa_id = str(nasa_id)
     if not isinstance(nasa_id, str) or not nasa_id.strip():
         raise ValueError("item has no nasa_id; every images-api item needs one (data[0].nasa_id)")
-    if not any(data.get(key) for key in ("title", "description", "date_created", "media_type", "keywords")):
+    if not (data.get("title") or data.get("description") or data.get("date_created") or data.get("media_type")
+            or data.get("keywords")):
         raise ValueError("not an images-api item: it has a nasa_id but no title, description, "
                          "date_created, media_type or keywords")
     media_type = data.get("media_type")
