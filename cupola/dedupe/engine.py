@@ -38,7 +38,7 @@ from cupola.dedupe.feed import Prepared
 from cupola.dedupe.keys import StrongKeys, strong_keys, verify_strong
 from cupola.dedupe.refresh import KIND_RANK
 from cupola.dedupe.refresh import refresh as refresh_clusters
-from cupola.dedupe.series import MAX_STACK, best_seed
+from cupola.dedupe.series import MAX_STACK, PERFECT, best_seed
 from cupola.dedupe.text import series_tokens
 
 
@@ -76,6 +76,7 @@ class Engine:
     ranks: dict[str, tuple] = field(default_factory=dict)  # bulk: rank_key of every record placed
     before: dict[str, dict[str, Any]] = field(default_factory=dict)  # bulk: record.cluster when read, if any
     shingles: dict[str, set[str]] = field(default_factory=dict)  # bulk: seeds' shingle sets
+    joined: dict[str, str] = field(default_factory=dict)  # bulk: seeds' texts as one string (Prepared.text)
     # bulk: the cluster tables, until bulk.flush writes them
     cluster_members: dict[int, list[str]] = field(default_factory=dict)
     links: dict[str, tuple[str, str | None, str | None]] = field(default_factory=dict)  # (link, via, reason)
@@ -123,7 +124,8 @@ class Engine:
             together = store.overrides(self.conn, [p.id for p in todo], "together")
             for p in todo:
                 registered = self._place(p, apart.get(p.id, set()), together.get(p.id, set()), stats)
-                rows.extend((k, p.id) for k in registered)
+                if not self.bulk:
+                    rows.extend((k, p.id) for k in registered)
                 seen_rows.append(store.seen_row(p.id, p.fingerprint, registered))
                 self.touched[p.id] = p if p.dirty else None
             stats.placed = len(todo)
@@ -142,8 +144,6 @@ class Engine:
                     self.strongs[p.id] = p.strong  # its keys met another's: it will likely be a candidate again
                 if p.before is not None:
                     self.before[p.id] = p.before
-                if p.id not in self.seeds:
-                    self.texts.pop(p.id, None)  # only seeds are ever compared with later captions
         if not self.defer:
             written, changed = self.refresh()
             stats.records_written += written
@@ -171,8 +171,9 @@ class Engine:
                 self.texts[record_id] = series_tokens(record)
             self.strongs[record_id] = strong_keys(record)
         self.chunk = {p.id: p for p in todo}  # their StrongKeys are read when a key of theirs matches
-        for p in todo:
-            self.texts[p.id] = p.words
+        if not self.bulk:  # a bulk run keeps the texts of seeds only (_place), the only ones compared
+            for p in todo:
+                self.texts[p.id] = p.words
         self._membership(wanted | {p.id for p in todo})
 
     def _strong(self, record_id: str) -> StrongKeys | None:
@@ -183,15 +184,32 @@ class Engine:
         """Records sharing any of keys, stored ones first, each once, in the order met."""
         out: dict[str, None] = {}
         hits, local = self.hits, self.local_keys
-        for key in keys:
-            found = hits.get(key)
-            if found:
-                out.update(dict.fromkeys(found))
-            found = local.get(key)
-            if found:
-                out.update(dict.fromkeys(found))
+        if hits:
+            for key in keys:
+                found = hits.get(key)
+                if found:
+                    out.update(dict.fromkeys(found))
+                found = local.get(key)
+                if found:
+                    out.update(dict.fromkeys(found))
+        else:  # a bulk run (everything is in local_keys), or nothing stored shares a key
+            for key in keys:
+                found = local.get(key)
+                if found:
+                    out.update(dict.fromkeys(found))
         out.pop(record_id, None)
         return list(out)
+
+    def _first_identical(self, text: str, seeds: list[str], full: _Full) -> str | None:
+        """In a bulk run, the first seed ``best_seed`` would compare, when its text is ``text``: best_seed
+        returns that seed at once (PERFECT), so the caption need not be split into words to find it."""
+        if not self.bulk:
+            return None
+        for seed in seeds:
+            if seed in full or not self.texts.get(seed):
+                continue
+            return seed if self.joined.get(seed) == text else None
+        return None
 
     def _allowed(self, other: str, blocked: set[str]) -> bool:
         if not blocked:
@@ -262,7 +280,7 @@ class Engine:
                     "SELECT 1 FROM records WHERE id = ?", (other,)).fetchone():
                 links.append((other, "manual", "merged by hand"))
         registered = list(p.keys)
-        seed_of_stack = bool(p.words)
+        seed_of_stack = p.text is not None
         if links:
             self._join(record_id, links)
             stats.joined += 1
@@ -272,7 +290,10 @@ class Engine:
             cache = self.shingles if self.bulk else None
             if cache is not None and len(cache) > SHINGLE_CACHE:
                 cache.clear()
-            seed, score = best_seed(p.words, seeds, self.texts, full, cache) if p.words and seeds else (None, 0.0)
+            seed, score = None, 0.0
+            if seed_of_stack and seeds:
+                seed = self._first_identical(p.text, seeds, full)
+                seed, score = (seed, PERFECT) if seed else best_seed(p.words, seeds, self.texts, full, cache)
             if seed is not None:
                 self._join(record_id, [(seed, "series", f"caption {score:.2f} alike")])
                 stats.joined += 1
@@ -280,6 +301,8 @@ class Engine:
         if seed_of_stack:
             if self.bulk:
                 self.seeds.add(record_id)
+                self.texts[record_id] = p.words
+                self.joined[record_id] = p.text
             registered += p.series_keys
             for key in p.series_keys:
                 self.local_keys.setdefault(key, []).append(record_id)
@@ -300,8 +323,10 @@ class Engine:
         else:
             main = self._new_cluster(kind)
             self.sizes[main] = 0
+        bulk = self.bulk  # a bulk run writes every member at the end: no account of what changed is kept
         for other in sorted(clusters - {main}):
-            self.recompute.add(main)
+            if not bulk:
+                self.recompute.add(main)
             moved = self._move(other, main)
             for member in moved:
                 self.member_of[member] = main
@@ -311,7 +336,8 @@ class Engine:
         for other, _kind, _reason in links:
             if other not in self.member_of:
                 self._add_member(other, main, "first", None, None)
-                self.added.setdefault(main, []).append(other)
+                if not bulk:
+                    self.added.setdefault(main, []).append(other)
                 self.member_of[other] = main
                 self.sizes[main] = self.sizes.get(main, 0) + 1
                 self.touched.setdefault(other, None)
@@ -319,16 +345,18 @@ class Engine:
         old = self.member_of.get(record_id)  # set when it was linked as "first" before being placed itself
         if old is not None and old != main:
             self.sizes[old] = self.sizes.get(old, 1) - 1
-            self.affected.add(old)
-            self.recompute.add(old)
-            if self.bulk:
+            if bulk:
                 self.cluster_members[old].remove(record_id)
+            else:
+                self.affected.add(old)
+                self.recompute.add(old)
         self._add_member(record_id, main, link_kind, via, reason, new=old != main)
-        self.added.setdefault(main, []).append(record_id)
         self.member_of[record_id] = main
         if old != main:
             self.sizes[main] = self.sizes.get(main, 0) + 1
-        self.affected.add(main)
+        if not bulk:
+            self.added.setdefault(main, []).append(record_id)
+            self.affected.add(main)
 
     def _detach(self, record_id: str, keys: list[int]) -> None:
         store.remove_keys(self.conn, record_id, keys)

@@ -45,7 +45,7 @@ READERS = min(2, os.cpu_count() or 1) if (os.cpu_count() or 1) > 1 else 0
 @dataclass(slots=True)
 class Prepared:
     id: str
-    words: list[str] | None
+    text: str | None  # the series words joined by spaces (None: boilerplate); ``words`` splits it when asked
     keys: list[int]  # its match keys (StrongKeys.keys())
     series_keys: list[int]
     fingerprint: str
@@ -56,11 +56,21 @@ class Prepared:
     record: Record | None = None  # None when prepared by the reader (and not dirty)
     _strong: StrongKeys | None = None
     archive: Archive | None = None  # where to read the record again when its StrongKeys are wanted
+    _words: list[str] | None = None
+    # every key the record looks others up by: its match keys and its republished-caption keys
+    match_keys: tuple[int, ...] = field(init=False, default=())
+
+    def __post_init__(self) -> None:
+        self.match_keys = (*self.keys, *self.rp_keys)
 
     @property
-    def match_keys(self) -> tuple[int, ...]:
-        """Every key the record looks others up by: its match keys and its republished-caption keys."""
-        return (*self.keys, *self.rp_keys)
+    def words(self) -> list[str] | None:
+        """The series words (``text.series_tokens``). A bulk run needs them only for a record it compares
+        with a seed whose text differs, or one that becomes a seed: splitting every text cost more than
+        the rest of unpacking a chunk."""
+        if self._words is None and self.text is not None:
+            self._words = self.text.split(" ")
+        return self._words
 
     @property
     def unread_strong(self) -> bool:
@@ -88,8 +98,9 @@ def prepare(records: list[Record]) -> list[Prepared]:
         keys = list(strong.keys())
         rp_keys = strong.republished_keys()
         fingerprint = content_hash([words[i], sorted(keys + rp_keys)])
-        out.append(Prepared(record.id, words[i], keys, series.get(i, []), fingerprint, rp_keys, dirty,
-                            rank_key(record, words[i]), record.cluster, record, strong))
+        out.append(Prepared(record.id, " ".join(words[i]) if words[i] else None, keys, series.get(i, []),
+                            fingerprint, rp_keys, dirty, rank_key(record, words[i]), record.cluster, record, strong,
+                            _words=words[i]))
     return out
 
 
@@ -143,7 +154,7 @@ def chunks(archive: Archive, mark: int, end: int, size: int, readers: int) -> It
 
 def pack(rows: list[Prepared]) -> tuple:
     """A chunk of Prepared, in the compact form the reader process sends."""
-    return ([p.id for p in rows], [" ".join(p.words) if p.words else None for p in rows],
+    return ([p.id for p in rows], [p.text for p in rows],
             [p.keys for p in rows], [p.series_keys for p in rows], [p.fingerprint for p in rows],
             [p.rp_keys for p in rows],
             [p.rank for p in rows], {i: p.before for i, p in enumerate(rows) if p.before is not None},
@@ -155,7 +166,7 @@ def unpack(packed: tuple, archive: Archive) -> list[Prepared]:
     out = []
     for i, record_id in enumerate(ids):
         record = Record.from_dict(orjson.loads(dirty[i])) if i in dirty else None
-        out.append(Prepared(record_id, texts[i].split(" ") if texts[i] is not None else None, keys[i],
+        out.append(Prepared(record_id, texts[i], keys[i],
                             series[i], fingerprints[i], rp_keys[i], i in dirty, tuple(ranks[i]), before.get(i),
                             record, archive=archive))
     return out

@@ -19,7 +19,7 @@ import logging
 from typing import Any
 
 from cupola.archive import Archive
-from cupola.dedupe.bulk import PENDING, checkpointing, flush
+from cupola.dedupe.bulk import PENDING, checkpointing, collector_paused, flush
 from cupola.dedupe.engine import Engine, Stats
 from cupola.dedupe.feed import READER_MIN, READERS, chunks
 
@@ -58,15 +58,16 @@ def update(archive: Archive, *, progress: Any = None, chunk_size: int = CHUNK_SI
     stats = Stats()
     if readers is None:
         readers = READERS if total >= READER_MIN else 0
-    for chunk in chunks(archive, mark, end, chunk_size, readers if total > 0 else 0):
-        stats.add(engine.run(chunk))
-        if progress is not None and stats.seen < total:
-            progress("dedupe", stats.seen, total)
-    with checkpointing(archive) if engine.bulk else contextlib.nullcontext():
-        if engine.bulk:
-            flush(engine)
-        if engine.defer or engine.affected:
-            stats.records_written, stats.clusters_changed = engine.refresh()
+    with collector_paused() if engine.bulk else contextlib.nullcontext():
+        for chunk in chunks(archive, mark, end, chunk_size, readers if total > 0 else 0):
+            stats.add(engine.run(chunk))
+            if progress is not None and stats.seen < total:
+                progress("dedupe", stats.seen, total)
+        with checkpointing(archive) if engine.bulk else contextlib.nullcontext():
+            if engine.bulk:
+                flush(engine)
+            if engine.defer or engine.affected:
+                stats.records_written, stats.clusters_changed = engine.refresh()
     if progress is not None:
         progress("dedupe", stats.seen, total)
     archive.set_meta(MARK, str(archive.max_seq()))
