@@ -1,6 +1,6 @@
 """Issue 2 benchmark: ingest speed, archive size, keyword query latency with facets, vs raw tantivy and FTS5.
 
-    python -m bench.bench_core [--sizes 100000,1000000] [--queries 1000]
+    python -m bench.bench_core [--sizes 100000,1000000] [--queries 1000] [--no-fts5] [--workdir DIR]
 
 Targets (issue 2): ingest >= 20,000 records/s without embeddings; at 1M: p50 <= 5 ms, p99 <= 50 ms,
 <= 3x raw tantivy on the same index, peak RSS while serving queries <= 1.5 GB.
@@ -129,27 +129,34 @@ def fts5(corpus: Path, queries: list[str], workdir: Path) -> dict:
     return {"docs_per_s": count / build_s, "p50_p99": pct(times)}
 
 
-def run(size: int, n_queries: int, with_fts5: bool) -> dict:
+def cpu_seconds() -> tuple[float, float]:
+    """(this process's CPU seconds, all threads; its main thread's CPU seconds)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime, time.thread_time()
+
+
+def run(size: int, n_queries: int, with_fts5: bool, workdir: Path | None = None) -> dict:
     from cupola.archive import Archive
     from cupola.ingest import ingest
 
     corpus = build(size)
-    workdir = OUT / f"archive-{size}"
+    qfile = workdir.with_name(f"{workdir.name}-queries.json") if workdir else OUT / f"queries-{size}.json"
+    workdir = workdir or OUT / f"archive-{size}"
     shutil.rmtree(workdir, ignore_errors=True)
     archive = Archive.open(workdir)
-    start = time.perf_counter()
+    start, (cpu_start, main_start) = time.perf_counter(), cpu_seconds()
     report = ingest(archive, [corpus], options=STEPS_OFF)
     ingest_s = time.perf_counter() - start
+    cpu_end, main_end = cpu_seconds()
     assert report.added == size, report.to_dict()
     size_bytes = sum(f.stat().st_size for f in workdir.rglob("*") if f.is_file())
     queries = make_queries(corpus, n_queries)
-    qfile = OUT / f"queries-{size}.json"
     qfile.write_text(json.dumps(queries))
     out = subprocess.run([sys.executable, "-m", "bench.bench_core", "--query-phase", str(workdir), str(qfile)],
                          capture_output=True, text=True, check=True)
     phase = json.loads(out.stdout.strip().splitlines()[-1])
-    result = {"size": size, "ingest_per_s": size / ingest_s, "ingest_s": ingest_s, "archive_mb": size_bytes / 1e6,
-              **phase}
+    result = {"size": size, "ingest_per_s": size / ingest_s, "ingest_s": ingest_s, "ingest_cpu_s": cpu_end - cpu_start,
+              "ingest_main_cpu_s": main_end - main_start, "archive_mb": size_bytes / 1e6, **phase}
     if with_fts5:
         result["fts5"] = fts5(corpus, queries, OUT)
     return result
@@ -161,16 +168,24 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=1000)
     parser.add_argument("--no-fts5", action="store_true")
     parser.add_argument("--query-phase", nargs=2)
+    parser.add_argument("--workdir", type=Path,
+                        help="build the archive here, its queries beside it (default bench/out/archive-SIZE and "
+                             "queries-SIZE.json); one size only")
     args = parser.parse_args()
     if args.query_phase:
         print(json.dumps(query_phase(*args.query_phase)))
         return
-    for size in (int(s) for s in args.sizes.split(",")):
-        r = run(size, args.queries, not args.no_fts5)
+    sizes = [int(s) for s in args.sizes.split(",")]
+    if args.workdir and len(sizes) > 1:
+        parser.error("--workdir takes one size")
+    for size in sizes:
+        r = run(size, args.queries, not args.no_fts5, args.workdir)
         (c50, c99), (r50, r99) = r["cupola"], r["raw"]
         print(f"== {size:,} records")
         print(f"ingest: {r['ingest_per_s']:,.0f} records/s ({r['ingest_s']:.1f} s; target >= 20,000/s) "
               f"-> {r['ingest_per_s'] / 20000:.2f}x target")
+        print(f"ingest CPU: {r['ingest_cpu_s']:.1f} s (all threads; {r['ingest_cpu_s'] / r['ingest_s']:.2f} cores busy), "
+              f"main thread {r['ingest_main_cpu_s']:.1f} s")
         print(f"archive on disk: {r['archive_mb']:.0f} MB")
         print(f"cupola search+facets: p50 {c50:.2f} ms, p99 {c99:.2f} ms (targets at 1M: 5 / 50 ms)")
         print(f"raw tantivy search+facets: p50 {r50:.2f} ms, p99 {r99:.2f} ms -> cupola/raw p50 {c50 / r50:.2f}x, "
