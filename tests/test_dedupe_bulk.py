@@ -235,3 +235,26 @@ def test_the_reader_prepares_from_a_few_fields_what_the_whole_record_gives(tmp_p
     prepared = prepare(few)
     assert sum(p.dirty for p in prepared) == 2  # hashed, and sent whole
     assert pack(prepared) == pack(prepare(whole))
+
+
+def test_a_bulk_run_leaves_the_connection_and_the_collector_as_it_found_them(tmp_path, monkeypatch):
+    """The end of a bulk run checkpoints from a second connection with the writer's autocheckpoint off, and
+    placing pauses the garbage collector: both are restored, also when the run fails."""
+    import gc
+
+    import cupola.dedupe.pipeline as pipeline
+
+    archive = _ingested(tmp_path / "a")
+    pages = archive.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+    with archive.writing():
+        stats = update(archive, chunk_size=7)
+    assert stats.placed == archive.count() and gc.isenabled()
+    assert archive.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == pages
+
+    def fail(engine):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(pipeline, "flush", fail)
+    with archive.writing(), pytest.raises(RuntimeError):
+        recluster(archive)
+    assert gc.isenabled() and archive.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == pages

@@ -118,6 +118,9 @@ def checkpointing(archive: Archive) -> Iterator[None]:
     finally:
         stop.set()
         thread.join()
+        # the rest, and the WAL back to empty: a long WAL slows every later page lookup (the next ingest's)
+        with contextlib.suppress(sqlite3.OperationalError):
+            checkpointer.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         checkpointer.close()
         conn.execute(f"PRAGMA wal_autocheckpoint = {int(pages)}")
 

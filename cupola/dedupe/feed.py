@@ -5,7 +5,8 @@ Preparing costs about as much as placing (``series_tokens``, MinHash, match keys
 but the record, so for a large backlog reader processes (``READERS``, taking alternate chunks) prepare
 the next chunks while this process places the current one. A reader is ``cupola.dedupe.reader``, a plain
 subprocess (nothing of the caller is imported or forked again) with its own read-only connection; it
-sends each chunk back in a compact form: no record and no ``StrongKeys``, captions as one string. Only a
+sends each chunk back in a compact form: no record and no ``StrongKeys``, captions as one string (split into
+words only when the placing process compares one with a differing seed caption: ``Prepared.words``). Only a
 record whose match keys meet another record's needs its ``StrongKeys`` (to verify the match: ~1 % of
 records at 100k, more at 1M where same-day republished captions share keys); ``Prepared.strong`` computes
 them from the record, which the engine reads again for those records, a chunk at a time. A record whose

@@ -1,6 +1,7 @@
 """The reader process of a large dedupe backlog (``python -m cupola.dedupe.reader``, started by
-``cupola.dedupe.feed.chunks``): reads records by seq range from its own read-only connection,
-prepares them and streams each chunk back, pickled, on stdout.
+``cupola.dedupe.feed.chunks``): reads records by seq range from its own read-only connection (only
+the fields preparing needs, taken out of the stored JSON by SQLite), prepares them and streams each
+chunk back, pickled, on stdout.
 
 Its input (stdin, one pickle): the database path and the (lo, hi] seq bounds of every chunk. Writing
 blocks while the parent has not read the previous chunks (the pipe is small), so it runs at most about
