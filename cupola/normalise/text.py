@@ -26,9 +26,9 @@ _BLANK_LINES = re.compile(r"\n\s*\n\s*(\n\s*)+")
 
 def _plain(text: str) -> bool:
     """Text needing no repair beyond trimming (the common case: plain ASCII prose without markup,
-    entities, question marks, line breaks, tabs or double spaces)."""
+    entities, question marks, line breaks, tabs, form feeds or other control spaces, or double spaces)."""
     return (text.isascii() and "<" not in text and "&" not in text and "?" not in text and "\n" not in text
-            and "\r" not in text and "\t" not in text and "  " not in text)
+            and "  " not in text and not any(space in text for space in _OTHER_ASCII_SPACES))
 
 
 def strip_html(text: str) -> str:
