@@ -23,6 +23,15 @@ def sample_items() -> list[dict]:
     return [json.loads(line) for line in SAMPLE.read_text(encoding="utf-8").split("\n") if line.strip()]
 
 
+def write_halves(source: Path, directory: Path) -> tuple[list[str], Path, Path]:
+    """A JSON Lines fixture's lines, and two files holding its even and its odd lines (two ingests)."""
+    lines = source.read_text().splitlines()
+    first, second = directory / "first.jsonl", directory / "second.jsonl"
+    first.write_text("\n".join(lines[::2]) + "\n")
+    second.write_text("\n".join(lines[1::2]) + "\n")
+    return lines, first, second
+
+
 @pytest.fixture(scope="session")
 def sample_archive(tmp_path_factory: pytest.TempPathFactory) -> Archive:
     """The sample records plus the 1969 crawl file, ingested once: no enrichment, clusters or vectors,

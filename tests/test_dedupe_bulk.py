@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import write_halves
 
 from cupola.archive import Archive
 from cupola.dedupe.pipeline import recluster, update
@@ -122,10 +123,7 @@ def test_bulk_run_that_died_is_finished_by_the_next(tmp_path, monkeypatch, where
 
 
 def test_after_a_bulk_run_updates_are_incremental(tmp_path):
-    lines = RECORDS.read_text().splitlines()
-    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
-    first.write_text("\n".join(lines[::2]) + "\n")
-    second.write_text("\n".join(lines[1::2]) + "\n")
+    lines, first, second = write_halves(RECORDS, tmp_path)
     archive = Archive.open(tmp_path / "a")
     placed = []
     for path in (first, second, second):

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import write_halves
 
 from cupola.archive import Archive
 from cupola.dedupe.pipeline import recluster, update
@@ -77,10 +78,7 @@ def test_identical_boilerplate_captions_never_glue(tmp_path):
 
 
 def test_incremental_run_places_only_new_records(tmp_path):
-    lines = RECORDS.read_text().splitlines()
-    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
-    first.write_text("\n".join(lines[::2]) + "\n")
-    second.write_text("\n".join(lines[1::2]) + "\n")
+    lines, first, second = write_halves(RECORDS, tmp_path)
     archive = Archive.open(tmp_path / "a")
     manual = {**OPTIONS, "skip_steps": ["dedupe"]}
     placed = []

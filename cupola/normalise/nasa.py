@@ -48,32 +48,30 @@ def _assets(item: dict[str, Any], data: dict[str, Any]) -> list[dict[str, Any]]:
     """Every distinct href the item names, first role wins: its links, then asset / thumbnail fields."""
     assets: list[dict[str, Any]] = []
     seen: set[str] = set()
-    links = item.get("links")
-    for link in links or ():
-        if not isinstance(link, dict):
-            continue
-        rel = link.get("rel")
-        role = _ROLES.get(rel, rel or "link")
-        href = link.get("href")
-        if isinstance(href, str) and href and href not in seen:
-            seen.add(href)
-            asset = {"role": role, "href": href}
-            for key in _LINK_EXTRAS:
-                if key in link:
-                    asset[key] = link[key]
-            assets.append(asset)
+    for link in item.get("links") or ():
+        if isinstance(link, dict):
+            rel = link.get("rel")
+            asset = _add(assets, seen, _ROLES.get(rel, rel or "link"), link.get("href"))
+            if asset is not None:
+                for key in _LINK_EXTRAS:
+                    if key in link:
+                        asset[key] = link[key]
     extra_fields = item.get("_extra")
-    sources = (extra_fields, data, item) if isinstance(extra_fields, dict) else (data, item)
-    for source in sources:
-        for role, key in (("orig", "asset"), ("thumb", "thumbnail")):
-            href = source.get(key)
-            if isinstance(href, str) and href and href not in seen:
-                seen.add(href)
-                assets.append({"role": role, "href": href})
-    href = item.get("href")
-    if isinstance(href, str) and href and href not in seen:
-        assets.append({"role": "manifest", "href": href})
+    for source in (extra_fields, data, item) if isinstance(extra_fields, dict) else (data, item):
+        _add(assets, seen, "orig", source.get("asset"))
+        _add(assets, seen, "thumb", source.get("thumbnail"))
+    _add(assets, seen, "manifest", item.get("href"))
     return assets
+
+
+def _add(assets: list[dict[str, Any]], seen: set[str], role: str, href: object) -> dict[str, Any] | None:
+    """Append an asset for ``href`` unless it is empty or already listed; returns the new asset."""
+    if not isinstance(href, str) or not href or href in seen:
+        return None
+    seen.add(href)
+    asset = {"role": role, "href": href}
+    assets.append(asset)
+    return asset
 
 
 @register("nasa_json")

@@ -98,7 +98,7 @@ def split_keywords(value: object) -> list[str]:
             item = "" if item is None else str(item)
         parts = item.split(";") if ";" in item else (item,)
         for part in parts:
-            word = part.strip() if _plain(part) else clean_line(part)
+            word = clean_line(part)
             if word:
                 folded = word.lower()
                 if folded not in seen:
