@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from cupola.archive import Archive
+from cupola.archive.bulk_writes import checkpointing, collector_paused
 from cupola.model import Notice, RawItem, Record, Rejection
 from cupola.normalise import to_record
 from cupola.pipeline import AFTER_STEPS, RECORD_STEPS, STORED_STEPS, StepContext, load_steps
@@ -74,28 +75,35 @@ def ingest_events(archive: Archive, events: Iterable[SourceEvent], *, options: d
     report = IngestReport()
     with archive.writing():
         try:
-            batch: list[tuple[Record, str]] = []
-            for event in events:
-                if isinstance(event, Rejection):
-                    report.rejected.append(event)
-                    continue
-                if isinstance(event, Notice):
-                    report.notices.append(event)
-                    continue
-                record = _normalise(event, report)
-                if record is None:
-                    continue
-                batch.append((record, record.content_hash()))
-                if len(batch) >= batch_size:
-                    _flush(archive, batch, record_steps, context, report, stored_steps)
-                    batch = []
-            _flush(archive, batch, record_steps, context, report, stored_steps)
+            with collector_paused(), checkpointing(archive):
+                _store_events(archive, events, report, record_steps, context, stored_steps, batch_size)
             run_after_steps(archive, context, report.steps)
         except BaseException:
             _abandon(context)
             raise
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _store_events(archive: Archive, events: Iterable[SourceEvent], report: IngestReport,
+                  record_steps: list[tuple[str, Any]], context: StepContext, stored_steps: list[tuple[str, Any]],
+                  batch_size: int) -> None:
+    batch: list[tuple[Record, str]] = []
+    for event in events:
+        if isinstance(event, Rejection):
+            report.rejected.append(event)
+            continue
+        if isinstance(event, Notice):
+            report.notices.append(event)
+            continue
+        record = _normalise(event, report)
+        if record is None:
+            continue
+        batch.append((record, record.content_hash()))
+        if len(batch) >= batch_size:
+            _flush(archive, batch, record_steps, context, report, stored_steps)
+            batch = []
+    _flush(archive, batch, record_steps, context, report, stored_steps)
 
 
 def run_after_steps(archive: Archive, context: StepContext, summary: dict[str, Any]) -> None:

@@ -15,15 +15,9 @@ consecutive updates touch neighbouring pages.
 
 from __future__ import annotations
 
-import contextlib
-import gc
-import sqlite3
-import threading
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from cupola.archive import Archive
-from cupola.archive.store import DB_NAME
 from cupola.dedupe import store
 from cupola.dedupe.refresh import KIND_RANK, cluster_field, patch_cluster, write
 from cupola.dedupe.representative import best_ranked, rank_key
@@ -33,7 +27,6 @@ if TYPE_CHECKING:
 
 PENDING = "dedupe_refresh_pending"
 BATCH = 20_000  # records patched per transaction
-CHECKPOINT_EVERY = 0.05  # seconds between the background checkpoints of ``checkpointing``
 
 
 def flush(engine: Engine) -> None:
@@ -78,53 +71,6 @@ def _key_rows(local_keys: dict[int, list[str]]) -> Iterator[tuple[int, str]]:
                 yield key, record_id
 
 
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector paused while a bulk run builds its millions of objects (each full pass
-    walked all of them: ~10 % of placing on the 300k prefix of the 1M bench archive). The run makes no
-    reference cycles to speak of; reference counting frees the rest as before."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-@contextlib.contextmanager
-def checkpointing(archive: Archive) -> Iterator[None]:
-    """Copy the WAL into the database file from a second connection on a thread while the end of a bulk run
-    writes (SQLite runs it without the GIL, beside the writer), instead of in the writer's commits: writing
-    ~1M records and ~3M table rows, that copy is about a third of the writer's time."""
-    conn = archive.conn
-    if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
-        yield
-        return
-    pages = conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
-    checkpointer = sqlite3.connect(archive.path / DB_NAME, check_same_thread=False)
-    stop = threading.Event()
-
-    def run() -> None:
-        while not stop.wait(CHECKPOINT_EVERY):
-            with contextlib.suppress(sqlite3.OperationalError):  # busy: the writer's commits copy it later
-                checkpointer.execute("PRAGMA wal_checkpoint(PASSIVE)")
-
-    thread = threading.Thread(target=run, name="cupola-dedupe-checkpoint", daemon=True)
-    conn.execute("PRAGMA wal_autocheckpoint = 0")
-    thread.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        thread.join()
-        # the rest, and the WAL back to empty: a long WAL slows every later page lookup (the next ingest's)
-        with contextlib.suppress(sqlite3.OperationalError):
-            checkpointer.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        checkpointer.close()
-        conn.execute(f"PRAGMA wal_autocheckpoint = {int(pages)}")
-
-
 def refresh_bulk(engine: Engine) -> tuple[int, int]:
     """Write ``record.cluster`` of every record the bulk run touched. -> (records written, clusters)."""
     written = 0
@@ -152,4 +98,4 @@ def refresh_bulk(engine: Engine) -> tuple[int, int]:
     return written, len(engine.kinds)
 
 
-__all__ = ["checkpointing", "collector_paused", "flush", "patch_cluster", "refresh_bulk"]
+__all__ = ["flush", "patch_cluster", "refresh_bulk"]

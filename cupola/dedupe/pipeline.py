@@ -19,7 +19,8 @@ import logging
 from typing import Any
 
 from cupola.archive import Archive
-from cupola.dedupe.bulk import PENDING, checkpointing, collector_paused, flush
+from cupola.archive.bulk_writes import checkpointing, collector_paused
+from cupola.dedupe.bulk import PENDING, flush
 from cupola.dedupe.engine import Engine, Stats
 from cupola.dedupe.feed import READER_MIN, READERS, chunks
 
