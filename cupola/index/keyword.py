@@ -24,12 +24,12 @@ from cupola.archive import Archive
 from cupola.model import ENTITY_KINDS, Record
 from cupola.search import spelling
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 TEXT_FIELDS = ("title", "keywords", "caption", "other")
 FIELD_BOOSTS = {"title": 3.0, "keywords": 2.0, "caption": 1.0, "other": 0.5}
 FACET_FIELDS = ("center", "media_type", "year", "keyword", "source", *ENTITY_KINDS, "event")
 EXACT_FIELDS = ("center", "media_type", "source", "keyword", "nasa_id", *ENTITY_KINDS, "event", "cluster_id")
-PHRASE_FILTER_FIELDS = ("photographer", "secondary_creator", "location", "title_f", "caption_f")
+PHRASE_FILTER_FIELDS = ("photographer", "secondary_creator", "location")
 WRITER_HEAP = 200_000_000
 _OPEN: dict[str, tuple[tantivy.Index, tuple[int, int] | None]] = {}
 _OPEN_LOCK = threading.Lock()
@@ -89,8 +89,6 @@ def record_document(record: Record, seq: int = 0) -> tantivy.Document:
     other = [record.location_text, record.photographer, record.secondary_creator, record.credit, record.id,
              record.center, *record.album]
     doc.add_text("other", " ; ".join(v for v in other if v))
-    doc.add_text("title_f", record.title or "")
-    doc.add_text("caption_f", record.caption or "")
     for name, value in (("photographer", record.photographer), ("secondary_creator", record.secondary_creator),
                         ("location", record.location_text)):
         if value:
