@@ -18,6 +18,7 @@ from tantivy import Occur, Query
 from cupola.archive import Archive
 from cupola.errors import UsageError
 from cupola.index.keyword import open_index
+from cupola.index.keyword import state as index_state
 from cupola.model import Record
 from cupola.search import facets as facets_module
 from cupola.search import keyword, spelling, synonyms
@@ -101,6 +102,7 @@ def search(archive: Archive, query: str | None, *, limit: int = 20, page: int = 
                 parsed.bbox = parse_bbox(value) or parsed.bbox
             else:
                 parsed.add_filter(name, value)
+    state = index_state(archive)  # before opening: cached counts are never labelled with a newer state
     index = open_index(archive)
     searcher = index.searcher()
     notes: list[str] = []
@@ -112,7 +114,7 @@ def search(archive: Archive, query: str | None, *, limit: int = 20, page: int = 
     if expansions:
         notes.append("also matched: " + "; ".join(f"{', '.join(found)} (for {w!r})" for w, found in expansions.items()))
     built = keyword.build(index, searcher, parsed, corrections=corrections, expansions=expansions)
-    pending = facets_module.PendingFacets(searcher, built.query) if facets else None
+    pending = facets_module.PendingFacets(searcher, built.query, state) if facets else None
     if mode != "keyword" and not parsed.has_text:
         mode = "keyword"  # nothing to embed: a filter-only or empty query
     offset = (page - 1) * limit
@@ -137,7 +139,7 @@ def search(archive: Archive, query: str | None, *, limit: int = 20, page: int = 
     facet_counts: dict[str, dict[str, int]] = {}
     if pending is not None:
         if pending.query is not built.query:  # the words were relaxed or respelled: count what was shown
-            pending = facets_module.PendingFacets(searcher, built.query)
+            pending = facets_module.PendingFacets(searcher, built.query, state)
         facet_counts = pending.result()
     return SearchResult(query or "", mode, total, page, limit, hits, facet_counts, parsed,
                         (time.perf_counter() - started) * 1000, notes)
