@@ -71,3 +71,20 @@ def test_record_text_drops_id_titles_and_repeated_captions():
     assert text_hash("a") != text_hash("b")
     with pytest.raises(ValueError):
         record_text(same, "pixels")
+
+
+@pytest.mark.parametrize("dateline", ["KENNEDY SPACE CENTER, FLA. -- ", "CAPE CANAVERAL, Fla. -- ",
+                                      "JOHNSON SPACE CENTER, HOUSTON, TEXAS - ", "CAPE CANAVERAL Fla. --",
+                                      "PALMDALE, Calif. -- "])
+def test_record_text_leaves_out_the_press_release_dateline(dateline):
+    record = Record(id="r", source="nasa", title="Orbiter rollout",
+                    caption=dateline + "The orbiter rolls over to the Vehicle Assembly Building.")
+    assert record_text(record) == "Orbiter rollout. The orbiter rolls over to the Vehicle Assembly Building"
+
+
+@pytest.mark.parametrize("caption", ["APOLLO XI CREWMEMBERS - SIMULATION - An astronaut trains.",
+                                     "S75-29432 (17 July 1975) --- Two crews meet in orbit.",
+                                     "KENNEDY SPACE CENTER, FLA. --", "Kennedy Space Center, Fla. -- lower case"])
+def test_record_text_keeps_captions_that_open_otherwise(caption):
+    record = Record(id="r", source="nasa", title="t", caption=caption)
+    assert record_text(record) == "t. " + caption.rstrip(". ")

@@ -168,3 +168,25 @@ def test_large_sets_get_an_hnsw_graph_that_survives_appends(embedded, tmp_path, 
     monkeypatch.setattr(ann, "HNSW_THRESHOLD", 100)
     small = _merge(dropped, [], [], np.zeros((0, 384), np.float32), {full.ids[6]}, 6)
     assert small.hnsw is None  # under the threshold again: exact search only
+
+
+def test_a_new_text_recipe_re_embeds_only_the_texts_it_changes(embedded, tmp_path):
+    """Vectors made before datelines were left out (recipe 1): the next update reads every record again
+    and embeds the one fixture record whose caption opens with a dateline, nothing else."""
+    archive = _copy(embedded, tmp_path)
+    directory = vectors_dir(archive)
+    vset = load(directory)
+    dated = [r.id for _s, r in archive.iter_records() if (r.caption or "").startswith("KENNEDY SPACE CENTER, FLA.")]
+    assert len(dated) == 1
+    vset.hashes[vset.rows[dated[0]]] = "made-with-dateline"
+    save(directory, vset)
+    assert update(archive)["embedded"] == 0  # same recipe, nothing changed since the mark: nothing read
+    meta = read_meta(directory)
+    (directory / "meta.json").write_text(json.dumps({**meta, "recipe": 1}))
+    assert load(directory).recipe == 1
+    result = update(archive)
+    assert result["embedded"] == 1 and result["vectors"] == N
+    after = load(directory)
+    assert after.recipe == read_meta(directory)["recipe"] == 2
+    assert after.hashes[after.rows[dated[0]]] != "made-with-dateline"
+    assert update(archive)["embedded"] == 0

@@ -2,7 +2,7 @@
 
 Files (``G`` is a generation number, bumped on every write):
 
-    meta.json            {"model", "dims", "generation", "seq", "count", "hnsw_rows"}
+    meta.json            {"model", "dims", "generation", "seq", "recipe", "count", "hnsw_rows"}
     rows-G.json          [[record_id, text_hash], ...]  (row i of the matrix)
     vectors-G.npy        float32 (count, dims), unit length
     hnsw-G.faiss         only for large archives: a faiss HNSW graph over the first ``hnsw_rows`` rows
@@ -26,6 +26,7 @@ import numpy as np
 
 from cupola.archive import Archive
 from cupola.embed.model import DIMS, MODEL_ID
+from cupola.embed.text import TEXT_RECIPE
 
 VECTOR_DIR = "vectors"
 META = "meta.json"
@@ -41,6 +42,7 @@ class VectorSet:
     seq: int = 0
     model: str = MODEL_ID
     generation: int = 0
+    recipe: int = TEXT_RECIPE  # the ``record_text`` recipe the texts were made with
     hnsw: Any = None  # faiss index over rows [0, hnsw_rows), or None (exact search only)
     hnsw_rows: int = 0
     _rows: dict[str, int] | None = None
@@ -95,7 +97,7 @@ def load(directory: Path) -> VectorSet:
 
         hnsw = faiss.read_index(str(directory / f"hnsw-{generation}.faiss"))
     return VectorSet(ids=[r[0] for r in rows], hashes=[r[1] for r in rows], vectors=vectors,
-                     seq=int(meta.get("seq", 0)), generation=generation, hnsw=hnsw,
+                     seq=int(meta.get("seq", 0)), generation=generation, recipe=int(meta.get("recipe", 1)), hnsw=hnsw,
                      hnsw_rows=hnsw_rows if hnsw is not None else 0)
 
 
@@ -114,7 +116,7 @@ def save(directory: Path, vset: VectorSet) -> None:
         import faiss
 
         faiss.write_index(vset.hnsw, str(directory / f"hnsw-{generation}.faiss"))
-    meta = {"model": MODEL_ID, "dims": DIMS, "generation": generation, "seq": vset.seq,
+    meta = {"model": MODEL_ID, "dims": DIMS, "generation": generation, "seq": vset.seq, "recipe": vset.recipe,
             "count": len(vset), "hnsw_rows": vset.hnsw_rows if vset.hnsw is not None else 0}
     tmp = directory / (META + ".tmp")
     tmp.write_text(json.dumps(meta))

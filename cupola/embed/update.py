@@ -1,8 +1,8 @@
 """Bring an archive's vectors up to date: embed only records whose embedded text changed.
 
-``update(archive)`` reads the records changed since the vectors' seq mark, hashes the text each would
-be embedded from, and embeds only the new hashes (a record whose enrichment or cluster changed keeps
-its vector). Work is checkpointed every ``CHECKPOINT`` vectors, so an interrupted run keeps what it
+``update(archive)`` reads the records changed since the vectors' seq mark (every record once after
+the text recipe changed), hashes the text each would be embedded from, and embeds only the new hashes
+(a record whose enrichment or cluster changed keeps its vector). Work is checkpointed every ``CHECKPOINT`` vectors, so an interrupted run keeps what it
 did: the next run finds those hashes stored and skips them.
 """
 
@@ -19,7 +19,7 @@ from cupola.archive import Archive
 from cupola.embed import ann
 from cupola.embed.model import DIMS, Embedder, get_embedder
 from cupola.embed.store import VectorSet, load, save, vectors_dir
-from cupola.embed.text import record_text, text_hash
+from cupola.embed.text import TEXT_RECIPE, record_text, text_hash
 
 log = logging.getLogger("cupola")
 CHUNK = 1024  # texts handed to the model per progress step
@@ -78,11 +78,13 @@ def update(archive: Archive, *, rebuild: bool = False, embedder: Embedder | None
     directory = vectors_dir(archive)
     current = VectorSet() if rebuild else load(directory)
     since, target = current.seq, archive.max_seq()
+    if current.recipe != TEXT_RECIPE:  # the texts are made differently now: hash every record again
+        since = 0
     if since >= target and not rebuild:
         return {"embedded": 0, "removed": 0, "vectors": len(current), "seconds": 0.0}
     todo, drop = _pending(archive, current, since)
     if not todo and not drop:
-        current.seq = target
+        current.seq, current.recipe = target, TEXT_RECIPE
         save(directory, current)
         return {"embedded": 0, "removed": 0, "vectors": len(current),
                 "seconds": round(time.perf_counter() - started, 3)}
