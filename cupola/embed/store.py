@@ -97,8 +97,9 @@ def load(directory: Path) -> VectorSet:
 
         hnsw = faiss.read_index(str(directory / f"hnsw-{generation}.faiss"))
     return VectorSet(ids=[r[0] for r in rows], hashes=[r[1] for r in rows], vectors=vectors,
-                     seq=int(meta.get("seq", 0)), generation=generation, recipe=int(meta.get("recipe", 1)), hnsw=hnsw,
-                     hnsw_rows=hnsw_rows if hnsw is not None else 0)
+                     seq=int(meta.get("seq", 0)), generation=generation, hnsw=hnsw,
+                     hnsw_rows=hnsw_rows if hnsw is not None else 0,
+                     recipe=int(meta.get("recipe", 1)))  # sets written before recipes existed: 1
 
 
 def save(directory: Path, vset: VectorSet) -> None:

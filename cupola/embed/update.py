@@ -2,8 +2,9 @@
 
 ``update(archive)`` reads the records changed since the vectors' seq mark (every record once after
 the text recipe changed), hashes the text each would be embedded from, and embeds only the new hashes
-(a record whose enrichment or cluster changed keeps its vector). Work is checkpointed every ``CHECKPOINT`` vectors, so an interrupted run keeps what it
-did: the next run finds those hashes stored and skips them.
+(a record whose enrichment or cluster changed keeps its vector). Work is checkpointed every
+``CHECKPOINT`` vectors, so an interrupted run keeps what it did: the next run finds those hashes stored
+and skips them.
 """
 
 from __future__ import annotations

@@ -31,7 +31,7 @@ FIELD_BOOSTS = {"title": 3.0, "keywords": 2.0, "caption": 1.0, "other": 0.5}
 FACET_FIELDS = ("center", "media_type", "year", "keyword", "source", *ENTITY_KINDS, "event")
 EXACT_FIELDS = ("center", "media_type", "source", "keyword", "nasa_id", *ENTITY_KINDS, "event", "cluster_id")
 PHRASE_FILTER_FIELDS = ("photographer", "secondary_creator", "location")
-_OPEN: dict[str, tuple[tantivy.Index, tuple[int, int] | None]] = {}
+_OPEN: dict[str, tuple[tantivy.Index, tuple[int, int, int] | None]] = {}
 _OPEN_LOCK = threading.Lock()
 
 
@@ -181,17 +181,15 @@ def open_index(archive: Archive) -> tantivy.Index:
 
 def state(archive: Archive) -> tuple[int, int, int] | None:
     """What the index holds now, as a key that changes with every commit and rebuild (None: no index)."""
-    try:
-        data = (archive.index_dir / "data" / "meta.json").stat()  # tantivy replaces it by rename: a new inode
-        return _meta_path(archive.index_dir).stat().st_mtime_ns, data.st_mtime_ns, data.st_ino
-    except FileNotFoundError:
-        return None
+    return _stamp(archive.index_dir)
 
 
-def _stamp(directory: Path) -> tuple[int, int] | None:
-    """(Cupola meta, tantivy meta) modification times: a rebuild swaps the first, a commit the second."""
+def _stamp(directory: Path) -> tuple[int, int, int] | None:
+    """Cupola meta mtime, tantivy meta mtime and inode: a rebuild swaps the first, a commit replaces the
+    second by rename (a new inode even when the clock has not moved)."""
     try:
-        return _meta_path(directory).stat().st_mtime_ns, (directory / "data" / "meta.json").stat().st_mtime_ns
+        data = (directory / "data" / "meta.json").stat()
+        return _meta_path(directory).stat().st_mtime_ns, data.st_mtime_ns, data.st_ino
     except FileNotFoundError:
         return None
 
