@@ -29,7 +29,7 @@ FACET_SIZES = {"year": 300, "keyword": 30}
 DEFAULT_FACET_SIZE = 20
 _POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="cupola-facets")  # concurrent searches
 _SCHEMA: tantivy.Schema | None = None
-_FILLED: dict[tuple[int, int], tuple[str, ...]] = {}
+_FILLED: dict[object, tuple[str, ...]] = {}
 _LOCK = threading.Lock()
 CACHE_SIZE = 128
 _COUNTS: OrderedDict[tuple[object, str], dict[str, dict[str, int]]] = OrderedDict()  # (state, query) -> counts
@@ -49,19 +49,19 @@ def representatives_of(query: tantivy.Query, representative: bool = True) -> tan
     return Query.boolean_query([(Occur.Must, query), (Occur.Must, rep)])
 
 
-def _filled_fields(searcher: tantivy.Searcher) -> tuple[str, ...]:
-    """Facet fields at least one record has a value for (cached per index state)."""
-    key = (searcher.num_docs, searcher.num_segments)
+def _filled_fields(searcher: tantivy.Searcher, state: object = None) -> tuple[str, ...]:
+    """Facet fields at least one record has a value for (cached per index state, when one is given)."""
     with _LOCK:
-        cached = _FILLED.get(key)
+        cached = _FILLED.get(state) if state is not None else None
     if cached is not None:
         return cached
     filled = tuple(name for name in FACET_FIELDS
                    if searcher.search(Query.exists_query(name), limit=1, count=True).count > 0)
-    with _LOCK:
-        if len(_FILLED) > 64:
-            _FILLED.clear()
-        _FILLED[key] = filled
+    if state is not None:
+        with _LOCK:
+            if len(_FILLED) > 64:
+                _FILLED.clear()
+            _FILLED[state] = filled
     return filled
 
 
@@ -78,7 +78,7 @@ class PendingFacets:
                 _COUNTS.move_to_end(self._key)
         self._futures: list[Future] = []
         if self._cached is None:
-            spec = {name: _terms(name) for name in _filled_fields(searcher)}
+            spec = {name: _terms(name) for name in _filled_fields(searcher, state)}
             if spec:
                 self._futures.append(_POOL.submit(searcher.aggregate, representatives_of(query), spec))
 
