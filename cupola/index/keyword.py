@@ -11,6 +11,7 @@ new directory and swapped in, so a reader never sees a half-built index.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -31,7 +32,7 @@ FIELD_BOOSTS = {"title": 3.0, "keywords": 2.0, "caption": 1.0, "other": 0.5}
 FACET_FIELDS = ("center", "media_type", "year", "keyword", "source", *ENTITY_KINDS, "event")
 EXACT_FIELDS = ("center", "media_type", "source", "keyword", "nasa_id", *ENTITY_KINDS, "event", "cluster_id")
 PHRASE_FILTER_FIELDS = ("photographer", "secondary_creator", "location")
-_OPEN: dict[str, tuple[tantivy.Index, tuple[int, int, int] | None]] = {}
+_OPEN: dict[str, tuple[tantivy.Index, tuple[int, bytes] | None]] = {}
 _OPEN_LOCK = threading.Lock()
 
 
@@ -179,17 +180,18 @@ def open_index(archive: Archive) -> tantivy.Index:
     return index
 
 
-def state(archive: Archive) -> tuple[int, int, int] | None:
+def state(archive: Archive) -> tuple[int, bytes] | None:
     """What the index holds now, as a key that changes with every commit and rebuild (None: no index)."""
     return _stamp(archive.index_dir)
 
 
-def _stamp(directory: Path) -> tuple[int, int, int] | None:
-    """Cupola meta mtime, tantivy meta mtime and inode: a rebuild swaps the first, a commit replaces the
-    second by rename (a new inode even when the clock has not moved)."""
+def _stamp(directory: Path) -> tuple[int, bytes] | None:
+    """Cupola meta mtime (a rebuild swaps it) and a digest of tantivy's meta.json, whose segment ids and
+    opstamp change with every commit and rebuild. Content, not times: two writes within one clock tick
+    have the same mtime, and a freed inode is soon reused."""
     try:
-        data = (directory / "data" / "meta.json").stat()
-        return _meta_path(directory).stat().st_mtime_ns, data.st_mtime_ns, data.st_ino
+        data = (directory / "data" / "meta.json").read_bytes()
+        return _meta_path(directory).stat().st_mtime_ns, hashlib.blake2b(data, digest_size=16).digest()
     except FileNotFoundError:
         return None
 
