@@ -13,23 +13,19 @@ uncommitted documents vanish with the process) and the next sync indexes everyth
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
-
-import tantivy
 
 from cupola.archive import Archive
 from cupola.index.keyword import (
     SCHEMA_VERSION,
-    build_schema,
     new_index,
     open_writer,
     read_meta,
     record_document,
+    tantivy_index,
     write_meta,
 )
-from cupola.search import spelling
 
 STATE_KEY = "index"
 
@@ -37,19 +33,16 @@ STATE_KEY = "index"
 @dataclass
 class PendingDocuments:
     writer: Any
-    directory: Any
     indexed: dict[str, int] = field(default_factory=dict)  # id -> seq of each document added
-    words: Counter = field(default_factory=Counter)
     done: bool = False
 
     def add(self, stored: list[tuple[int, Any]]) -> None:
         for seq, record in stored:
             self.writer.add_document(record_document(record, seq))
-            self.words.update(spelling.record_words(record))
             self.indexed[record.id] = seq
 
     def commit(self) -> dict[str, int]:
-        """Commit the documents (and their words); returns what ``sync`` may skip."""
+        """Commit the documents; returns what ``sync`` may skip (which also writes the vocabulary)."""
         if self.done:
             return {}
         self.done = True
@@ -59,7 +52,6 @@ class PendingDocuments:
         except BaseException:
             self.writer.rollback()
             raise
-        spelling.save(self.directory, self.words, merge=True)
         return self.indexed
 
     def abandon(self) -> None:
@@ -73,13 +65,13 @@ def _start(archive: Archive, first_seq: int) -> PendingDocuments | None:
     directory = archive.index_dir
     meta = read_meta(directory)
     if meta.get("schema") == SCHEMA_VERSION and (directory / "data").exists():
-        index = tantivy.Index(build_schema(), path=str(directory / "data"), reuse=True)
+        index = tantivy_index(directory / "data")
     elif first_seq == 1:  # a new archive: start its index empty, at mark 0
         index = new_index(directory)
         write_meta(directory, 0)
     else:
         return None
-    return PendingDocuments(open_writer(index), directory)
+    return PendingDocuments(open_writer(index))
 
 
 def index_stored(archive: Archive, stored: list[tuple[int, Any]], context: Any) -> None:

@@ -1,6 +1,8 @@
 """The keyword index: tantivy, derived from the SQLite truth and rebuildable at any time.
 
-Text fields (stemmed): title, keywords, caption, other (place, people, ids, credits).
+Text fields (stemmed): title, keywords, caption, other (place, people, ids, credits). ``words``
+(lowercased, unstemmed, no positions) holds the text the spelling vocabulary counts; the vocabulary is
+its term dictionary, so tantivy's indexing thread splits and counts those words.
 Filter / facet fields (exact, fast): center, media_type, source, keyword, year, date range, entity kinds,
 event, cluster. Each exact field has a lowercased twin (``*_l``) for case-insensitive filters.
 
@@ -16,7 +18,6 @@ import json
 import os
 import shutil
 import threading
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -26,12 +27,13 @@ from cupola.archive import Archive
 from cupola.model import ENTITY_KINDS, Record
 from cupola.search import spelling
 
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 TEXT_FIELDS = ("title", "keywords", "caption", "other")
 FIELD_BOOSTS = {"title": 3.0, "keywords": 2.0, "caption": 1.0, "other": 0.5}
 FACET_FIELDS = ("center", "media_type", "year", "keyword", "source", *ENTITY_KINDS, "event")
 EXACT_FIELDS = ("center", "media_type", "source", "keyword", "nasa_id", *ENTITY_KINDS, "event", "cluster_id")
 PHRASE_FILTER_FIELDS = ("photographer", "secondary_creator", "location")
+VOCABULARY_FIELD = "words"
 _OPEN: dict[str, tuple[tantivy.Index, tuple[int, bytes] | None]] = {}
 _OPEN_LOCK = threading.Lock()
 
@@ -60,6 +62,7 @@ def build_schema() -> tantivy.Schema:
         sb.add_text_field(name, tokenizer_name="en_stem")
     for name in PHRASE_FILTER_FIELDS:
         sb.add_text_field(name, tokenizer_name="default")
+    sb.add_text_field(VOCABULARY_FIELD, tokenizer_name=VOCABULARY_FIELD, index_option="basic")
     for name in EXACT_FIELDS:
         if name != "nasa_id":  # cluster_id is stored so search can collapse without loading records
             sb.add_text_field(name, tokenizer_name="raw", fast=True, stored=name == "cluster_id")
@@ -69,6 +72,18 @@ def build_schema() -> tantivy.Schema:
     for name in ("lat", "lon"):
         sb.add_float_field(name, indexed=True, fast=True)
     return sb.build()
+
+
+def tantivy_index(directory: Path, *, create: bool = False) -> tantivy.Index:
+    """The tantivy index in ``directory`` (created empty when ``create``), with Cupola's tokenizers."""
+    if create:
+        index = tantivy.Index(build_schema(), path=str(directory))
+    else:
+        index = tantivy.Index(build_schema(), path=str(directory), reuse=True)
+    # simple tokens lowercased: the spelling vocabulary keeps those that are words (spelling.is_word)
+    index.register_tokenizer(VOCABULARY_FIELD, tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+                             .filter(tantivy.Filter.lowercase()).build())
+    return index
 
 
 def date_bounds(taken_at: str | None) -> tuple[int, int] | None:
@@ -98,35 +113,41 @@ def recent_key(bounds: tuple[int, int] | None, seq: int) -> int:
     return (bounds[1] if bounds else 0) * (1 << 32) + (seq & 0xFFFFFFFF)
 
 
+_LOWER_TWINS = {name: f"{name}_l" for name in EXACT_FIELDS}
+
+
 def record_document(record: Record, seq: int = 0) -> tantivy.Document:
     doc = tantivy.Document()
-    doc.add_text("id", record.id)
-    doc.add_text("title", record.title or "")
-    doc.add_text("keywords", " ; ".join(record.keywords))
-    doc.add_text("caption", record.caption or "")
-    other = [record.location_text, record.photographer, record.secondary_creator, record.credit, record.id,
+    add_text = doc.add_text
+    record_id = record.id
+    add_text("id", record_id)
+    add_text("title", record.title or "")
+    add_text("keywords", " ; ".join(record.keywords))
+    add_text("caption", record.caption or "")
+    add_text(VOCABULARY_FIELD, spelling.vocabulary_text(record))
+    other = [record.location_text, record.photographer, record.secondary_creator, record.credit, record_id,
              record.center, *record.album]
-    doc.add_text("other", " ; ".join(v for v in other if v))
+    add_text("other", " ; ".join([v for v in other if v]))
     for name, value in (("photographer", record.photographer), ("secondary_creator", record.secondary_creator),
                         ("location", record.location_text)):
         if value:
-            doc.add_text(name, value)
-    exact: dict[str, list[str]] = {
-        "center": [record.center] if record.center else [],
-        "media_type": [record.media_type] if record.media_type else [],
-        "source": [record.source],
-        "keyword": record.keywords,
-        "nasa_id": [record.id],
-        "event": [record.event["type"]] if record.event and record.event.get("type") else [],
-        "cluster_id": [record.cluster["id"]] if record.cluster and record.cluster.get("id") else [],
-    }
-    for kind in ENTITY_KINDS:
-        exact[kind] = entity_names(record, kind)
-    for name, values in exact.items():
+            add_text(name, value)
+    exact: list[tuple[str, list[str]]] = [
+        ("center", [record.center] if record.center else []),
+        ("media_type", [record.media_type] if record.media_type else []),
+        ("source", [record.source]),
+        ("keyword", record.keywords),
+    ]
+    add_text("nasa_id_l", record_id.lower())  # nasa_id has only its lowercased twin
+    exact.append(("event", [record.event["type"]] if record.event and record.event.get("type") else []))
+    exact.append(("cluster_id", [record.cluster["id"]] if record.cluster and record.cluster.get("id") else []))
+    if record.entities:
+        exact += [(kind, entity_names(record, kind)) for kind in ENTITY_KINDS]
+    for name, values in exact:
+        twin = _LOWER_TWINS[name]
         for value in values:
-            if name != "nasa_id":
-                doc.add_text(name, value)
-            doc.add_text(f"{name}_l", value.lower())
+            add_text(name, value)
+            add_text(twin, value.lower())
     year = record.year()
     if year is not None:
         doc.add_integer("year", year)
@@ -172,7 +193,7 @@ def open_index(archive: Archive) -> tantivy.Index:
     with _OPEN_LOCK:
         cached = _OPEN.get(key)
         if cached is None or stamp is None or cached[1][0] != stamp[0]:
-            index = tantivy.Index(build_schema(), path=str(directory / "data"), reuse=True)
+            index = tantivy_index(directory / "data")
         else:
             index = cached[0]
         index.reload()
@@ -213,7 +234,7 @@ def new_index(directory: Path) -> tantivy.Index:
     """An empty index in ``directory`` (whatever was there is removed)."""
     shutil.rmtree(directory, ignore_errors=True)
     (directory / "data").mkdir(parents=True)
-    return tantivy.Index(build_schema(), path=str(directory / "data"))
+    return tantivy_index(directory / "data", create=True)
 
 
 def open_writer(index: tantivy.Index) -> Any:
@@ -222,19 +243,14 @@ def open_writer(index: tantivy.Index) -> Any:
 
 
 def _index_records(index: tantivy.Index, archive: Archive, since: int, delete_first: bool,
-                   directory: Path, skip: dict[str, int] | None = None) -> int:
+                   skip: dict[str, int] | None = None) -> int:
     writer = open_writer(index)
-    before = index.searcher() if delete_first else None  # the index as it was: which records it already holds
     count = 0
-    words: Counter = Counter()
     try:
         for seq, record in archive.iter_records(since, skip=skip):
             if delete_first:
                 writer.delete_documents_by_term("id", record.id)
             writer.add_document(record_document(record, seq))
-            if before is None or not before.doc_freq("id", record.id):
-                # the vocabulary counts records: a record indexed again (enriched, clustered) is counted once
-                words.update(spelling.record_words(record))
             count += 1
         if delete_first:
             for (record_id,) in archive.conn.execute("SELECT id FROM deleted WHERE seq > ?", (since,)):
@@ -244,8 +260,17 @@ def _index_records(index: tantivy.Index, archive: Archive, since: int, delete_fi
     except BaseException:
         writer.rollback()
         raise
-    spelling.save(directory, words, merge=delete_first)
     return count
+
+
+def save_vocabulary(index: tantivy.Index, directory: Path) -> None:
+    """Write the spelling vocabulary from the index's words: each with the live records that use it.
+
+    The query filter makes the counts leave out documents deleted (a record indexed again) but not yet
+    merged away; it costs ~50 ms per 100k records."""
+    index.reload()
+    terms = index.searcher().terms_with_prefix(VOCABULARY_FIELD, "", filter_query=tantivy.Query.all_query())
+    spelling.save(directory, terms)
 
 
 def rebuild(archive: Archive) -> int:
@@ -254,7 +279,8 @@ def rebuild(archive: Archive) -> int:
     building = archive.path / "index.building"
     index = new_index(building)
     seq = archive.max_seq()
-    count = _index_records(index, archive, 0, delete_first=False, directory=building)
+    count = _index_records(index, archive, 0, delete_first=False)
+    save_vocabulary(index, building)
     write_meta(building, seq)
     old = archive.path / "index.old"
     shutil.rmtree(old, ignore_errors=True)
@@ -279,8 +305,9 @@ def sync(archive: Archive, skip: dict[str, int] | None = None) -> int:
     target = archive.max_seq()
     if target <= since:
         return 0
-    index = tantivy.Index(build_schema(), path=str(directory / "data"), reuse=True)
-    count = _index_records(index, archive, since, delete_first=True, directory=directory, skip=skip)
+    index = tantivy_index(directory / "data")
+    count = _index_records(index, archive, since, delete_first=True, skip=skip)
+    save_vocabulary(index, directory)  # also counts the documents ingest wrote (skip)
     write_meta(directory, target)
     return count
 

@@ -1,15 +1,13 @@
 """Spelling correction against the archive's own vocabulary ("Gemeni" -> "gemini", "spacewlak" -> "spacewalk").
 
-The vocabulary (word -> how many records use it) is derived data kept beside the keyword index and
-grown as records are indexed. A word the archive never uses is corrected to the most frequent word
+The vocabulary (word -> how many records use it) is derived data kept beside the keyword index, read
+from the index's own term dictionary after each commit. A word the archive never uses is corrected to the most frequent word
 one edit away (insert, delete, replace, transpose), or two edits away for words of six letters or more.
 """
 
 from __future__ import annotations
 
-import re
 import string
-from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -20,32 +18,31 @@ from cupola.model import Record
 VOCABULARY_FILE = "vocabulary.json"
 MIN_COUNT = 2  # words used once are as likely typos as words
 MIN_LENGTH = 4
-_WORD = re.compile(r"[a-z]{3,}")
 _CACHE: dict[str, tuple[float, dict[str, int]]] = {}
 
 
 CAPTION_CHARS = 600  # the start of a caption names its subject; counting more costs index time, adds little
 
 
-def record_words(record: Record) -> set[str]:
-    text = " ".join([record.title or "", " ".join(record.keywords), (record.caption or "")[:CAPTION_CHARS]])
-    return set(_WORD.findall(text.lower()))
+def vocabulary_text(record: Record) -> str:
+    """The text whose words the vocabulary counts: title, keywords and the start of the caption.
+
+    The keyword index tokenises it into a field of its own (``cupola.index.keyword``), so the words are
+    split and counted in tantivy's indexing thread, not in Python, and a record counts once however often
+    it is indexed again."""
+    return " ".join([record.title or "", " ".join(record.keywords), (record.caption or "")[:CAPTION_CHARS]])
 
 
-def count(records: Iterable[Record]) -> Counter:
-    counts: Counter = Counter()
-    for record in records:
-        counts.update(record_words(record))
-    return counts
+def is_word(term: str) -> bool:
+    """A vocabulary word: three or more ASCII letters (the index's tokens also hold numbers, ids, accents)."""
+    return len(term) >= 3 and term.isascii() and term.isalpha()
 
 
-def save(directory: Path, counts: Counter, *, merge: bool) -> None:
-    """Write the vocabulary (adding to the stored one when ``merge``), atomically."""
+def save(directory: Path, terms: Iterable[tuple[str, int]]) -> None:
+    """Write the vocabulary from (term, records using it) pairs, keeping the words, atomically."""
     path = directory / VOCABULARY_FILE
-    if merge and path.exists():
-        counts = counts + Counter(orjson.loads(path.read_bytes()))
-    tmp = path.with_suffix(".tmp")  # every count is kept: a word seen once in each of two ingests is used twice
-    tmp.write_bytes(orjson.dumps(dict(counts)))
+    tmp = path.with_suffix(".tmp")
+    tmp.write_bytes(orjson.dumps({term: n for term, n in terms if is_word(term)}))
     tmp.replace(path)
 
 

@@ -40,7 +40,7 @@ def json_lines(path: Path, lines: Iterable[bytes | str]) -> Iterator[tuple[int, 
     """(line number, value) for each non-blank JSON line; a Rejection naming the line for a malformed one,
     a Notice when a line had to be read as Windows-1252."""
     for number, line in enumerate(lines, start=1):
-        if not line.strip():
+        if (not line or line[:1].isspace()) and not line.strip():  # only a line starting blank may be blank
             continue
         try:
             yield number, orjson.loads(line)
