@@ -81,3 +81,34 @@ def test_a_failing_after_step_leaves_the_index_writable(tmp_path, monkeypatch):
     report = ingest(archive, [SAMPLE], options=OPTIONS)
     assert report.added == 0
     assert open_index(archive).searcher().num_docs == archive.count()
+
+
+def test_sync_reads_nothing_back_when_ingest_indexed_every_change_and_everything_otherwise(tmp_path, monkeypatch):
+    import json
+
+    import cupola.index.keyword as keyword
+
+    calls = []
+    real = keyword._index_records
+    monkeypatch.setattr(keyword, "_index_records", lambda *a, **k: calls.append(1) or real(*a, **k))
+    raw = {"no_vectors": True, "raw_only": True, "skip_steps": ["dedupe", "embed"]}
+    archive = Archive.open(tmp_path / "a")
+    first = ingest(archive, [SAMPLE], options=raw)
+    assert first.steps["index"] == {"indexed": first.added, "while_ingesting": first.added}
+    assert calls == []  # every record was new and indexed while ingesting: nothing to read back
+    assert open_index(archive).searcher().num_docs == archive.count()
+
+    # a changed record is not indexed while ingesting (only new ids are): sync must find it
+    line = json.loads(SAMPLE.read_text(encoding="utf-8").splitlines()[0])
+    data = line["data"][0] if "data" in line else line
+    data["title"] = "Zanzibarian test title"
+    changed = tmp_path / "changed.jsonl"
+    changed.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    second = ingest(archive, [changed, RAW_CRAWL_1969], options=raw)
+    assert second.updated >= 1 and second.added > 0  # the crawl also republishes some sample records
+    assert calls == [1]
+    assert [h.id for h in search(archive, "zanzibarian", limit=5).hits] == [data["nasa_id"]]
+    during = _state(archive)
+    with archive.writing():
+        rebuild(archive)
+    assert _state(archive) == during

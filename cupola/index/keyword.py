@@ -306,10 +306,26 @@ def sync(archive: Archive, skip: dict[str, int] | None = None) -> int:
     if target <= since:
         return 0
     index = tantivy_index(directory / "data")
-    count = _index_records(index, archive, since, delete_first=True, skip=skip)
+    if skip and _all_skipped(archive, since, skip):
+        count = 0  # ingest indexed every change since the mark, each at its current seq
+    else:
+        count = _index_records(index, archive, since, delete_first=True, skip=skip)
     save_vocabulary(index, directory)  # also counts the documents ingest wrote (skip)
     write_meta(directory, target)
     return count
+
+
+def _all_skipped(archive: Archive, since: int, skip: dict[str, int]) -> bool:
+    """Whether the records changed since ``since`` are exactly ``skip``'s, each still at its seq, and none
+    was deleted; found in SQL without reading a record (a 1M ingest: ~0.1 s instead of 2 s).
+
+    Each id in ``skip`` was a record stored after the mark, and a seq only grows, so its record is among
+    those changed since, at a seq no lower: equal counts make them the same records, equal sums the same seqs."""
+    conn = archive.conn
+    changed, seq_sum = conn.execute("SELECT count(*), coalesce(sum(seq), 0) FROM records WHERE seq > ?",
+                                    (since,)).fetchone()
+    deleted = conn.execute("SELECT count(*) FROM deleted WHERE seq > ?", (since,)).fetchone()[0]
+    return deleted == 0 and changed == len(skip) and seq_sum == sum(skip.values())
 
 
 def is_behind(archive: Archive) -> bool:
