@@ -1,6 +1,6 @@
 """Issue 2 benchmark: ingest speed, archive size, keyword query latency with facets, vs raw tantivy and FTS5.
 
-    python -m bench.bench_core [--sizes 100000,1000000] [--queries 1000] [--no-fts5] [--workdir DIR]
+    python -m bench.bench_core [--sizes 100000,1000000] [--queries 1000] [--no-fts5] [--workdir DIR] [--floor]
 
 Targets (issue 2): ingest >= 20,000 records/s without embeddings; at 1M: p50 <= 5 ms, p99 <= 50 ms,
 <= 3x raw tantivy on the same index, peak RSS while serving queries <= 1.5 GB.
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
 import resource
@@ -140,6 +141,38 @@ def fts5(corpus: Path, queries: list[str], workdir: Path) -> dict:
     return {"docs_per_s": count / build_s, "p50_p99": pct(times)}
 
 
+def index_floor(corpus: Path, count: int = 50_000) -> list[dict]:
+    """The keyword index alone: ``count`` prebuilt documents of the corpus added and committed, with one and two
+    indexing threads; no reading, normalising, SQLite or vocabulary. What ingest could reach if Python cost nothing."""
+    import gc
+    import itertools
+    import tempfile
+
+    from cupola.index.keyword import WRITER_HEAP, record_document, tantivy_index
+    from cupola.normalise import to_record
+    from cupola.sources import read_inputs
+
+    events = itertools.islice(read_inputs([corpus]), count)
+    documents = [record_document(to_record(event), seq) for seq, event in enumerate(events, start=1)]
+    out = []
+    gc.disable()
+    try:
+        for threads in (1, 2):
+            with tempfile.TemporaryDirectory() as directory:
+                writer = tantivy_index(Path(directory), create=True).writer(WRITER_HEAP, threads)
+                start, cpu = time.perf_counter(), time.process_time()
+                for document in documents:
+                    writer.add_document(document)
+                writer.commit()
+                writer.wait_merging_threads()
+                wall = time.perf_counter() - start
+                out.append({"threads": threads, "docs_per_s": len(documents) / wall,
+                            "cpu_us_per_doc": (time.process_time() - cpu) / len(documents) * 1e6})
+    finally:
+        gc.enable()
+    return out
+
+
 def cpu_seconds() -> tuple[float, float]:
     """(this process's CPU seconds, all threads; its main thread's CPU seconds)."""
     usage = resource.getrusage(resource.RUSAGE_SELF)
@@ -179,6 +212,8 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=1000)
     parser.add_argument("--no-fts5", action="store_true")
     parser.add_argument("--query-phase", nargs=2)
+    parser.add_argument("--floor", action="store_true",
+                        help="also time the keyword index alone on 50,000 prebuilt documents (1 and 2 threads)")
     parser.add_argument("--workdir", type=Path,
                         help="build the archive here, its queries beside it (default bench/out/archive-SIZE and "
                              "queries-SIZE.json); one size only")
@@ -206,6 +241,11 @@ def main() -> None:
             print(f"sqlite FTS5: build {r['fts5']['docs_per_s']:,.0f} docs/s, p50 {f50:.2f} ms, p99 {f99:.2f} ms "
                   f"-> cupola/fts5 p50 {c50 / f50:.2f}x")
         print(f"peak RSS while serving queries: {r['peak_rss_mb']:.0f} MB (target <= 1,500 MB at 1M)")
+        if args.floor:
+            for f in index_floor(build(size)):
+                print(f"keyword index alone, {f['threads']} thread(s): {f['docs_per_s']:,.0f} docs/s, "
+                      f"{f['cpu_us_per_doc']:.0f} us CPU a document (20,000 records/s on {os.cpu_count()} cores "
+                      f"allows {os.cpu_count() * 1e6 / 20000:.0f} us CPU a record for all of ingest)")
 
 
 if __name__ == "__main__":
