@@ -74,15 +74,14 @@ def build_schema() -> tantivy.Schema:
     return sb.build()
 
 
+# simple tokens lowercased: the spelling vocabulary keeps those that are words (spelling.is_word)
+_VOCABULARY_ANALYZER = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple()).filter(tantivy.Filter.lowercase()).build()
+
+
 def tantivy_index(directory: Path, *, create: bool = False) -> tantivy.Index:
     """The tantivy index in ``directory`` (created empty when ``create``), with Cupola's tokenizers."""
-    if create:
-        index = tantivy.Index(build_schema(), path=str(directory))
-    else:
-        index = tantivy.Index(build_schema(), path=str(directory), reuse=True)
-    # simple tokens lowercased: the spelling vocabulary keeps those that are words (spelling.is_word)
-    index.register_tokenizer(VOCABULARY_FIELD, tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
-                             .filter(tantivy.Filter.lowercase()).build())
+    index = tantivy.Index(build_schema(), path=str(directory), reuse=not create)
+    index.register_tokenizer(VOCABULARY_FIELD, _VOCABULARY_ANALYZER)
     return index
 
 
@@ -132,15 +131,15 @@ def record_document(record: Record, seq: int = 0) -> tantivy.Document:
                         ("location", record.location_text)):
         if value:
             add_text(name, value)
+    add_text("nasa_id_l", record_id.lower())  # nasa_id has only its lowercased twin
     exact: list[tuple[str, list[str]]] = [
         ("center", [record.center] if record.center else []),
         ("media_type", [record.media_type] if record.media_type else []),
         ("source", [record.source]),
         ("keyword", record.keywords),
+        ("event", [record.event["type"]] if record.event and record.event.get("type") else []),
+        ("cluster_id", [record.cluster["id"]] if record.cluster and record.cluster.get("id") else []),
     ]
-    add_text("nasa_id_l", record_id.lower())  # nasa_id has only its lowercased twin
-    exact.append(("event", [record.event["type"]] if record.event and record.event.get("type") else []))
-    exact.append(("cluster_id", [record.cluster["id"]] if record.cluster and record.cluster.get("id") else []))
     if record.entities:
         exact += [(kind, entity_names(record, kind)) for kind in ENTITY_KINDS]
     for name, values in exact:

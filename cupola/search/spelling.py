@@ -1,8 +1,9 @@
 """Spelling correction against the archive's own vocabulary ("Gemeni" -> "gemini", "spacewlak" -> "spacewalk").
 
 The vocabulary (word -> how many records use it) is derived data kept beside the keyword index, read
-from the index's own term dictionary after each commit. A word the archive never uses is corrected to the most frequent word
-one edit away (insert, delete, replace, transpose), or two edits away for words of six letters or more.
+from the index's own term dictionary after each commit. A word the archive never uses is corrected to
+the most frequent word one edit away (insert, delete, replace, transpose), or two edits away for words
+of six letters or more.
 """
 
 from __future__ import annotations
